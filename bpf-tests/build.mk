@@ -1,0 +1,1 @@
+# bpf-tests build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# firmware-jit build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# nfp-sim/cli build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# nfp-sim/core build rules (filled in by its owner)
