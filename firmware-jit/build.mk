@@ -1,1 +1,17 @@
-# firmware-jit build rules (filled in by its owner)
+# firmware-jit: libbnjit.a (userspace) from every firmware-jit/*.c; the same
+# sources go into bpfnic.ko through Kbuild.  Tests: firmware-jit/tests/test_*.c,
+# each linked against libbnjit.a and run by make check.
+JIT_SRCS  := $(wildcard firmware-jit/*.c)
+JIT_OBJS  := $(JIT_SRCS:%.c=$(BUILD)/%.o)
+JIT_TESTS := $(patsubst firmware-jit/tests/%.c,$(BUILD)/tests/%,$(wildcard firmware-jit/tests/test_*.c))
+
+$(BUILD)/libbnjit.a: $(JIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: firmware-jit/tests/%.c $(BUILD)/libbnjit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifirmware-jit/tests -o $@ $< $(BUILD)/libbnjit.a
+
+ALL_TARGETS += $(BUILD)/libbnjit.a $(JIT_TESTS)
+CHECKS      += $(JIT_TESTS) scripts/check-kbuild.sh
