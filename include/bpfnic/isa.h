@@ -173,7 +173,9 @@ enum bn_tgt {
 #define BN_ABI_GPR_LO(r)	(2 * (r))
 #define BN_ABI_GPR_HI(r)	(2 * (r) + 1)
 #define BN_ABI_LINK		28	/* GPR (both banks) holding the return pc */
-#define BN_STACK_PER_THREAD	512	/* bytes of LM stack window per thread */
+#define BN_STACK_PER_THREAD	512	/* minimum LM stack window per thread; the
+					 * window is lm_size / threads (1 KiB at 4) */
+#define BN_LOAD_BASE		0x40	/* code-store address images load at */
 #define BN_XDP_HEADROOM		256	/* bytes before the packet in its CTM frame */
 #define BN_PKT_FRAME		4096	/* CTM frame per thread (shrinks to fit) */
 
