@@ -15,3 +15,4 @@ $(BUILD)/tests/%: firmware-jit/tests/%.c $(BUILD)/libbnjit.a
 
 ALL_TARGETS += $(BUILD)/libbnjit.a $(JIT_TESTS)
 CHECKS      += $(JIT_TESTS) scripts/check-kbuild.sh
+CHECKS      += scripts/check-isa-doc.sh
