@@ -19,6 +19,7 @@ include firmware-jit/build.mk
 include nfp-sim/core/build.mk
 include nfp-sim/cli/build.mk
 include bpf-tests/build.mk
+include bpf-tests/fuzz/build.mk
 
 all: $(ALL_TARGETS)
 
