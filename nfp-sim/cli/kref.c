@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * The host kernel as the reference: the same object loaded for real with
+ * libbpf, one packet at a time through BPF_PROG_TEST_RUN (XDP: ingress
+ * ifindex 1 = loopback, rx queue 0; TC: a loopback skb).  Maps persist
+ * across packets, as they do in the sim.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cli.h"
+
+bool kref_errno_is_env(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == EPERM || err == ENOSYS || err == EOPNOTSUPP || err == ENOTSUPP;
+}
+
+static int kref_maps(struct kref *k, const struct bn_obj_prog *p, char *why, size_t whylen)
+{
+	k->nmaps = p->nmaps;
+	k->map_fds = xcalloc(p->nmaps, sizeof(int));
+	for (uint32_t i = 0; i < p->nmaps; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(k->obj, p->map_names[i]);
+
+		k->map_fds[i] = m ? bpf_map__fd(m) : -1;
+		if (k->map_fds[i] < 0) {
+			snprintf(why, whylen, "map %s has no kernel fd", p->map_names[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static int kref_load(struct kref *k, const struct bn_obj_prog *p)
+{
+	struct bpf_program *prog, *q;
+	int err;
+
+	k->obj = bpf_object__open_file(p->file, NULL);
+	if (!k->obj)
+		return -errno;
+	prog = bpf_object__find_program_by_name(k->obj, p->name);
+	if (!prog)
+		return -ENOENT;
+	bpf_object__for_each_program(q, k->obj)
+		bpf_program__set_autoload(q, q == prog);
+	err = bpf_object__load(k->obj);
+	if (!err)
+		k->prog_fd = bpf_program__fd(prog);
+	return err;
+}
+
+int kref_open(struct kref *k, const struct bn_obj_prog *p, bool *skip, char *why,
+	      size_t whylen)
+{
+	int err;
+
+	char *log = NULL;
+	size_t loglen = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->prog_fd = -1;
+	*skip = false;
+	libbpf_capture = open_memstream(&log, &loglen);
+	err = kref_load(k, p);
+	if (libbpf_capture)
+		fclose(libbpf_capture);
+	libbpf_capture = NULL;
+	/* libbpf's messages (the verifier log) matter unless we skip */
+	if (err && (verbose || !kref_errno_is_env(err)) && log)
+		fputs(log, stderr);
+	free(log);
+	if (err) {
+		*skip = kref_errno_is_env(err);
+		snprintf(why, whylen, "loading prog %s into the host kernel: %s", p->name,
+			 strerror(-err));
+		return err;
+	}
+	return kref_maps(k, p, why, whylen);
+}
+
+int kref_run(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
+	     uint32_t *out_len, uint32_t *retval)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = data,
+		.data_size_in = len,
+		.data_out = out,
+		.data_size_out = *out_len,
+		.repeat = 1,
+	);
+	int err = bpf_prog_test_run_opts(k->prog_fd, &o);
+
+	if (err)
+		return -errno;
+	*out_len = o.data_size_out;
+	*retval = o.retval;
+	return 0;
+}
+
+void kref_close(struct kref *k)
+{
+	free(k->map_fds);
+	bpf_object__close(k->obj);
+	memset(k, 0, sizeof(*k));
+}
