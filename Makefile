@@ -20,6 +20,7 @@ include nfp-sim/core/build.mk
 include nfp-sim/cli/build.mk
 include bpf-tests/build.mk
 include bpf-tests/fuzz/build.mk
+include bpf-tests/bench/build.mk
 
 all: $(ALL_TARGETS)
 

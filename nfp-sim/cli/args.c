@@ -10,7 +10,7 @@
 
 enum opt_id {
 	O_SEC, O_OUT, O_NO_OPT, O_PCAP, O_OUT_TX, O_OUT_PASS, O_MAP, O_ISLANDS,
-	O_FPCS, O_THREADS, O_MHZ, O_SEED, O_HOST_THREADS, O_VERBOSE,
+	O_FPCS, O_THREADS, O_MHZ, O_SEED, O_HOST_THREADS, O_VERBOSE, O_REPEAT, O_TIME,
 };
 
 struct opt_def {
@@ -34,6 +34,8 @@ static const struct opt_def opt_defs[] = {
 	{ "--mhz",		O_MHZ,		OPTF_SIM,	true },
 	{ "--seed",		O_SEED,		OPTF_SIM,	true },
 	{ "--host-threads",	O_HOST_THREADS,	OPTF_SIM,	true },
+	{ "--repeat",		O_REPEAT,	OPTF_REPEAT,	true },
+	{ "--time",		O_TIME,		OPTF_TIME,	true },
 	{ "--verbose",		O_VERBOSE,	OPTF_VERBOSE,	false },
 	{ "-v",			O_VERBOSE,	OPTF_VERBOSE,	false },
 };
@@ -101,6 +103,18 @@ static int parse_u32_opt(const char *name, const char *val, uint32_t *out)
 	return 0;
 }
 
+/* A count that must be at least 1 (--repeat, --time). */
+static int parse_count_opt(const char *name, const char *val, uint32_t *out)
+{
+	int ret = parse_u32_opt(name, val, out);
+
+	if (!ret && !*out) {
+		p_err("%s: must be at least 1", name);
+		ret = EXIT_USAGE;
+	}
+	return ret;
+}
+
 static int add_preset(struct prog_args *a, const char *arg)
 {
 	struct map_preset *mp;
@@ -148,6 +162,8 @@ static int set_opt(struct prog_args *a, const struct opt_def *d, const char *val
 	case O_OUT_TX:		a->out_tx = val; return 0;
 	case O_OUT_PASS:	a->out_pass = val; return 0;
 	case O_MAP:		return add_preset(a, val);
+	case O_REPEAT:		return parse_count_opt(d->name, val, &a->repeat);
+	case O_TIME:		return parse_count_opt(d->name, val, &a->time_repeat);
 	case O_VERBOSE:		verbose = true; return 0;
 	default:		return set_sim_opt(a, d, val);
 	}
@@ -203,6 +219,7 @@ int prog_args_parse(struct prog_args *a, const char *verb, unsigned int allowed,
 
 	memset(a, 0, sizeof(*a));
 	a->verb = verb;
+	a->repeat = 1;
 	bn_sim_params_default(&a->params);
 	for (int i = 0; i < argc && !err; i++) {
 		if (argv[i][0] == '-' && argv[i][1]) {

@@ -38,6 +38,8 @@ struct map_preset {
 #define OPTF_MAP	0x0020
 #define OPTF_SIM	0x0040	/* --islands --fpcs --threads --mhz --seed --host-threads */
 #define OPTF_VERBOSE	0x0080
+#define OPTF_REPEAT	0x0100	/* --repeat N (prog run) */
+#define OPTF_TIME	0x0200	/* --time N (prog diff) */
 
 struct prog_args {
 	const char *verb;
@@ -47,6 +49,8 @@ struct prog_args {
 	const char *pcap;
 	const char *out_tx, *out_pass;
 	uint32_t disabled_passes;
+	uint32_t repeat;		/* --repeat: pcap replays in one batch, >= 1 */
+	uint32_t time_repeat;		/* --time: kernel test-run repetitions, 0 = off */
 	struct map_preset *presets;
 	uint32_t npresets;
 	struct bn_sim_params params;
@@ -114,6 +118,7 @@ struct jit_ctx {
 	uint32_t nsubprogs;
 	bool quiet;			/* drop library log lines */
 	int last_err;
+	double compile_us;		/* wall time of the last bn_jit_compile() */
 };
 
 int jit_analyze(struct jit_ctx *c, const struct bn_obj_prog *p);
@@ -182,6 +187,9 @@ int kref_open(struct kref *k, const struct bn_obj_prog *p, bool *skip, char *why
 	      size_t whylen);
 int kref_run(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
 	     uint32_t *out_len, uint32_t *retval);
+/* Mean ns per run of @repeat back-to-back test runs (the kernel's duration). */
+int kref_time(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
+	      uint32_t out_cap, uint32_t repeat, uint32_t *ns);
 bool kref_errno_is_env(int err);
 void kref_close(struct kref *k);
 

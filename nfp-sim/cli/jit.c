@@ -69,12 +69,15 @@ int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 		.maps = p->maps, .nmaps = p->nmaps,
 	};
 	struct bn_jit_env env;
+	double t0;
 
 	jit_env(c, &env);
 	memcpy(c->meta, c->meta0, p->len * sizeof(*c->meta));
 	*img = NULL;
 	*len = 0;
+	t0 = now_sec();
 	c->last_err = bn_jit_compile(&in, &opts, &env, img, len, st);
+	c->compile_us = (now_sec() - t0) * 1e6;
 	return c->last_err;
 }
 

@@ -101,6 +101,29 @@ int kref_run(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
 	return 0;
 }
 
+/*
+ * The kernel runs the program @repeat times back to back on the same input
+ * and reports the mean duration of one run in ns (its clock is read around
+ * the whole loop, with preemption and migration off).
+ */
+int kref_time(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
+	      uint32_t out_cap, uint32_t repeat, uint32_t *ns)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = data,
+		.data_size_in = len,
+		.data_out = out,
+		.data_size_out = out_cap,
+		.repeat = repeat,
+	);
+	int err = bpf_prog_test_run_opts(k->prog_fd, &o);
+
+	if (err)
+		return -errno;
+	*ns = o.duration;
+	return 0;
+}
+
 void kref_close(struct kref *k)
 {
 	free(k->map_fds);

@@ -5,6 +5,8 @@
  * the return value, the output frame and, after each packet, all map
  * contents.  After a map mismatch the sim's maps are set to the kernel's,
  * so each reported difference belongs to the packet it is reported for.
+ * --time N then measures the kernel's speed: every packet test-run N times
+ * back to back, the kernel's mean ns per run averaged over the packets.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +29,8 @@ struct diff_state {
 	uint64_t packets, compared, skipped, mismatches;
 	uint64_t retval_mm, data_mm, map_mm, faults;
 	uint64_t details;
+	uint64_t timed;		/* --time: packets the kernel timed */
+	double time_ns;		/* their mean ns per run, summed */
 	struct jw dw;		/* JSON mismatch records, into dbuf */
 	FILE *dfile;
 	char *dbuf;
@@ -360,6 +364,57 @@ static int diff_open_kernel(struct diff_state *d)
 	return EXIT_FAIL;
 }
 
+/*
+ * --time: after the comparison (the repeated runs change the maps, which no
+ * longer matters), each packet BPF_PROG_TEST_RUN with .repeat = N.  Packets
+ * the kernel refuses are left out of the average.
+ */
+static void diff_time(struct diff_state *d, const struct pkt_list *l)
+{
+	uint32_t ns;
+	int err;
+
+	for (uint32_t i = 0; i < l->n; i++) {
+		err = kref_time(&d->k, l->pkts[i].data, l->pkts[i].len, d->kout, DIFF_OUT_CAP,
+				d->a->time_repeat, &ns);
+		if (err) {
+			if (verbose)
+				p_warn("pkt %u: the kernel's timed test run failed (%s): not timed",
+				       i, strerror(-err));
+			continue;
+		}
+		d->timed++;
+		d->time_ns += ns;
+	}
+}
+
+static double diff_kernel_ns(const struct diff_state *d)
+{
+	return d->timed ? d->time_ns / d->timed : 0;
+}
+
+static void diff_summary_time(const struct diff_state *d)
+{
+	if (!d->a->time_repeat)
+		return;
+	if (json_output) {
+		jw_name(&json_wtr, "kernel_ns_per_pkt");
+		if (d->timed)
+			jw_float(&json_wtr, diff_kernel_ns(d));
+		else
+			jw_null(&json_wtr);
+		jw_uint_field(&json_wtr, "time_repeat", d->a->time_repeat);
+		jw_uint_field(&json_wtr, "timed_packets", d->timed);
+		return;
+	}
+	if (d->timed)
+		printf("kernel: %.1f ns/packet (BPF_PROG_TEST_RUN, repeat %u, mean over %llu "
+		       "packets)\n", diff_kernel_ns(d), d->a->time_repeat,
+		       (unsigned long long)d->timed);
+	else
+		printf("kernel: no packet could be timed\n");
+}
+
 static void diff_summary(const struct diff_state *d)
 {
 	if (json_output) {
@@ -377,6 +432,7 @@ static void diff_summary(const struct diff_state *d)
 		jw_uint_field(&json_wtr, "data_mismatches", d->data_mm);
 		jw_uint_field(&json_wtr, "map_mismatches", d->map_mm);
 		jw_uint_field(&json_wtr, "faults", d->faults);
+		diff_summary_time(d);
 		jw_end_object(&json_wtr);
 		return;
 	}
@@ -386,6 +442,7 @@ static void diff_summary(const struct diff_state *d)
 	       (unsigned long long)d->mismatches, (unsigned long long)d->retval_mm,
 	       (unsigned long long)d->data_mm, (unsigned long long)d->map_mm,
 	       (unsigned long long)d->faults, d->mismatches ? "" : ": kernel and sim agree");
+	diff_summary_time(d);
 }
 
 /*
@@ -415,6 +472,8 @@ static int diff_loop(struct diff_state *d, const struct pkt_list *l)
 	fclose(d->dfile);
 	if (ret == EXIT_SKIP)
 		return diff_skip("BPF_PROG_TEST_RUN is not available to this process");
+	if (d->a->time_repeat)
+		diff_time(d, l);
 	diff_summary(d);
 	return d->mismatches ? EXIT_FAIL : 0;
 }
@@ -447,7 +506,7 @@ static int diff_run(const struct prog_args *a, struct run_prog *rp, const struct
 int prog_diff(int argc, char **argv)
 {
 	unsigned int allowed = OPTF_SEC | OPTF_NO_OPT | OPTF_PCAP | OPTF_MAP | OPTF_SIM |
-			       OPTF_VERBOSE;
+			       OPTF_VERBOSE | OPTF_TIME;
 	struct pkt_list l = { 0 };
 	struct run_prog rp = { 0 };
 	struct prog_args a;

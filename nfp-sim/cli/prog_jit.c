@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
- * bpfnic prog jit: analyse and JIT one program, report sizes and what each
- * optimisation pass saves: the program is JITted again with that pass alone
- * disabled (on top of --no-opt); saving = ucode insns without it - with it.
+ * bpfnic prog jit: analyse and JIT one program, report sizes, the JIT's
+ * compile time and what each optimisation pass saves: the program is JITted
+ * again with that pass alone disabled (on top of --no-opt); saving = ucode
+ * insns without it - with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+
+#define JIT_TIME_RUNS	20	/* timed bn_jit_compile() calls; jit_us is their median */
 
 struct pass_result {
 	bool off;		/* disabled by --no-opt already */
@@ -19,8 +22,38 @@ struct jit_report {
 	const struct bn_obj_prog *p;
 	struct bn_jit_stats st;
 	size_t img_len;
+	double jit_us;		/* median wall time of one bn_jit_compile() */
 	struct pass_result pass[BN_PASS__COUNT];
 };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * JIT_TIME_RUNS more compiles with the same options, after the first (which
+ * warmed the caches); only the bn_jit_compile() call is timed, not the
+ * analyzer nor the metadata copy.  Returns the median in microseconds.
+ */
+static double measure_time(struct jit_ctx *c, uint32_t disabled)
+{
+	double us[JIT_TIME_RUNS];
+	void *img;
+	size_t len;
+
+	c->quiet = true;
+	for (unsigned int i = 0; i < JIT_TIME_RUNS; i++) {
+		jit_compile(c, disabled, false, &img, &len, NULL);
+		us[i] = c->compile_us;
+		jit_free_image(img);
+	}
+	c->quiet = false;
+	qsort(us, JIT_TIME_RUNS, sizeof(us[0]), cmp_double);
+	return (us[(JIT_TIME_RUNS - 1) / 2] + us[JIT_TIME_RUNS / 2]) / 2;
+}
 
 static void measure_passes(struct jit_ctx *c, uint32_t disabled, struct jit_report *r)
 {
@@ -71,6 +104,8 @@ static void report_json(const struct jit_report *r, const char *out)
 	jw_float_field(&json_wtr, "ratio", r->st.ebpf_insns ?
 		       (double)r->st.ucode_insns / r->st.ebpf_insns : 0);
 	jw_uint_field(&json_wtr, "image_bytes", r->img_len);
+	jw_float_field(&json_wtr, "jit_us", r->jit_us);
+	jw_uint_field(&json_wtr, "jit_runs", JIT_TIME_RUNS);
 	if (out)
 		jw_string_field(&json_wtr, "image", out);
 	jw_name(&json_wtr, "passes");
@@ -104,6 +139,8 @@ static void report_text(const struct jit_report *r, const char *out)
 	printf("  microcode insns %u\n", r->st.ucode_insns);
 	printf("  ratio           %.2f microcode/eBPF\n", r->st.ebpf_insns ?
 	       (double)r->st.ucode_insns / r->st.ebpf_insns : 0.0);
+	printf("  JIT time        %.1f us (median of %u bn_jit_compile() calls)\n", r->jit_us,
+	       JIT_TIME_RUNS);
 	printf("pass savings (microcode insns saved, measured by disabling each pass alone):\n");
 	for (unsigned int i = 0; i < BN_PASS__COUNT; i++)
 		report_pass_text(r, i);
@@ -127,6 +164,7 @@ static int jit_run(const struct prog_args *a, struct bn_obj_prog *p, struct jit_
 		return EXIT_FAIL;
 	}
 	jit_free_image(img);
+	r.jit_us = measure_time(c, a->disabled_passes);
 	measure_passes(c, a->disabled_passes, &r);
 	if (json_output)
 		report_json(&r, a->out);

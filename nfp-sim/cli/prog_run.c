@@ -2,6 +2,8 @@
 /*
  * bpfnic prog run: a pcap through the whole simulated NIC (timing model,
  * bn_sim_run_batch), verdicts out to pcaps, maps and throughput reported.
+ * --repeat N replays the pcap N times in the one batch (maps persist), so
+ * that the host's packets/s is measured over enough packets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +114,9 @@ static void summary_json(const struct run_summary *s)
 	jw_float_field(&json_wtr, "mpps_per_fpc", s->st.mpps_per_fpc);
 	jw_float_field(&json_wtr, "mpps_nic", s->st.mpps_nic);
 	jw_float_field(&json_wtr, "host_pps", s->wall > 0 ? s->st.packets / s->wall : 0);
+	jw_float_field(&json_wtr, "sim_ns_per_pkt",
+		       s->st.packets ? s->wall * 1e9 / s->st.packets : 0);
+	jw_uint_field(&json_wtr, "repeat", s->a->repeat);
 	jw_uint_field(&json_wtr, "mem_cmds", s->st.mem_cmds);
 	jw_uint_field(&json_wtr, "elapsed_cycles", s->st.elapsed_cycles);
 	jw_uint_field(&json_wtr, "tx_frames", s->tx_frames);
@@ -134,6 +139,8 @@ static void summary_text(const struct run_summary *s)
 	printf("%s%s%s: %llu packets on %u islands x %u FPCs x %u threads @ %u MHz\n",
 	       s->a->file, s->rp->p.name ? " prog " : "", s->rp->p.name ? s->rp->p.name : "",
 	       (unsigned long long)s->st.packets, p->islands, p->fpcs, p->threads, p->mhz);
+	if (s->a->repeat > 1)
+		printf("repeat:         the pcap replayed %u times in one batch\n", s->a->repeat);
 	printf("verdicts:");
 	for (unsigned int i = 0; i < BN_ACT__COUNT; i++)
 		printf(" %s %llu", action_str(i), (unsigned long long)s->st.actions[i]);
@@ -142,8 +149,9 @@ static void summary_text(const struct run_summary *s)
 	       s->st.packets ? (double)s->st.insns / s->st.packets : 0.0);
 	printf("modeled:        %.3f Mpps per FPC, %.3f Mpps whole NIC\n", s->st.mpps_per_fpc,
 	       s->st.mpps_nic);
-	printf("host:           %.0f packets/s (wall clock, host threads: %u)\n",
-	       s->wall > 0 ? s->st.packets / s->wall : 0.0, p->host_threads);
+	printf("host:           %.0f packets/s, %.1f ns/packet (wall clock, host threads: %u)\n",
+	       s->wall > 0 ? s->st.packets / s->wall : 0.0,
+	       s->st.packets ? s->wall * 1e9 / s->st.packets : 0.0, p->host_threads);
 	if (s->a->out_tx)
 		printf("TX frames:      %llu -> %s\n", (unsigned long long)s->tx_frames, s->a->out_tx);
 	if (s->a->out_pass)
@@ -210,11 +218,33 @@ static int run_sim(const struct prog_args *a, struct run_prog *rp, const struct 
 	return ret;
 }
 
+/*
+ * --repeat: the pcap's packets @repeat times over, in order, as one list
+ * sharing the frames of @l (free only its array).
+ */
+static int repeat_list(const struct prog_args *a, const struct pkt_list *l,
+		       struct pkt_list *r)
+{
+	uint64_t total = (uint64_t)l->n * a->repeat;
+
+	memset(r, 0, sizeof(*r));
+	if (total > UINT32_MAX) {
+		p_err("--repeat: %u packets x %u is more than the %u packets one batch can take",
+		      l->n, a->repeat, UINT32_MAX);
+		return EXIT_USAGE;
+	}
+	r->n = total;
+	r->pkts = xcalloc(total, sizeof(*r->pkts));
+	for (uint32_t i = 0; i < a->repeat; i++)
+		memcpy(r->pkts + (uint64_t)i * l->n, l->pkts, l->n * sizeof(*l->pkts));
+	return 0;
+}
+
 int prog_run(int argc, char **argv)
 {
 	unsigned int allowed = OPTF_SEC | OPTF_NO_OPT | OPTF_PCAP | OPTF_OUT_PKT | OPTF_MAP |
-			       OPTF_SIM | OPTF_VERBOSE;
-	struct pkt_list l = { 0 };
+			       OPTF_SIM | OPTF_VERBOSE | OPTF_REPEAT;
+	struct pkt_list l = { 0 }, r = { 0 };
 	struct run_prog rp = { 0 };
 	struct prog_args a;
 	int ret;
@@ -222,7 +252,9 @@ int prog_run(int argc, char **argv)
 	ret = prog_args_parse(&a, "run", allowed, argc, argv);
 	ret = ret ? : run_prog_load(&a, &rp, true);
 	ret = ret ? : pcap_load(a.pcap, &l);
-	ret = ret ? : run_sim(&a, &rp, &l);
+	ret = ret ? : repeat_list(&a, &l, &r);
+	ret = ret ? : run_sim(&a, &rp, &r);
+	free(r.pkts);
 	pkt_list_free(&l);
 	run_prog_free(&rp);
 	prog_args_free(&a);

@@ -195,6 +195,16 @@ expect_err "negative number" 2 "bpfnic: --seed: '-1' is not a number" prog run "
 expect_err "number out of range" 2 "bpfnic: --fpcs: 99999999999 is out of range" \
 	prog run "$P" --pcap "$PC" --fpcs=99999999999
 expect_err "trailing junk" 2 "bpfnic: --mhz: '800x' is not a number" prog run "$P" --pcap "$PC" --mhz 800x
+expect_err "repeat not a number" 2 "bpfnic: --repeat: 'x' is not a number" prog run "$P" --pcap "$PC" --repeat x
+expect_err "repeat zero" 2 "bpfnic: --repeat: must be at least 1" prog run "$P" --pcap "$PC" --repeat=0
+expect_err "repeat on diff" 2 "bpfnic: prog diff: unknown option '--repeat' (try 'bpfnic help')" \
+	prog diff "$P" --pcap "$PC" --repeat 2
+expect_err "time zero" 2 "bpfnic: --time: must be at least 1" prog diff "$P" --pcap "$PC" --time 0
+expect_err "time out of range" 2 "bpfnic: --time: 4294967296 is out of range" \
+	prog diff "$P" --pcap "$PC" --time 4294967296
+expect_err "time on run" 2 "bpfnic: prog run: unknown option '--time' (try 'bpfnic help')" \
+	prog run "$P" --pcap "$PC" --time 10
+expect_err "time needs a value" 2 "bpfnic: prog diff: --time needs an argument" prog diff "$P" --pcap "$PC" --time
 run help
 [ "$rc" -eq 0 ] && grep -q "bpfnic prog diff FILE.o" "$T/out" && ok || bad "help" "$out$err"
 run prog help
@@ -284,6 +294,8 @@ expect_err "pcap link type" 2 "bpfnic: $T/raw.pcap: link type RAW is not support
 	prog run "$G" --pcap "$T/raw.pcap"
 expect_err "pcap missing" 2 "bpfnic: $T/none.pcap: cannot read pcap: $T/none.pcap: No such file or directory" \
 	prog run "$G" --pcap "$T/none.pcap"
+expect_err "repeat too many packets" 2 "bpfnic: --repeat: 2 packets x 4294967295 is more than the 4294967295 packets one batch can take" \
+	prog run "$G" --pcap "$PC" --repeat 4294967295
 
 # ---- programs: show / jit / dump / run / diff -----------------------------------------------
 if [ "$have_prog" = 0 ]; then
@@ -305,6 +317,18 @@ else
 		prog dump "$P" --json
 	json_check "run json" 'j["packets"] == 2 and set(j["verdicts"]) == {"ABORTED", "DROP", "PASS", "TX"} and all(k in j for k in ("faults", "cycles_per_pkt", "mpps_per_fpc", "mpps_nic", "host_pps")) and j["maps"]["cfg"] == [{"key": "00000000", "value": "01000000"}]' \
 		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --json
+	json_check "jit json jit_us" 'isinstance(j["jit_us"], (int, float)) and j["jit_us"] > 0 and j["jit_runs"] == 20' \
+		prog jit "$P" --json
+	run prog jit "$P"
+	[ "$rc" -eq 0 ] && grep -q '^  JIT time  *[0-9.]* us (median of 20 bn_jit_compile() calls)$' "$T/out" && ok ||
+		bad "jit text JIT time" "$out$err"
+	# the pcap 3 times in one batch: maps persist, so cnt counts all 6 (one
+	# thread: the program's non-atomic increment cannot race with itself)
+	json_check "run --repeat json" 'j["packets"] == 6 and j["repeat"] == 3 and sum(j["verdicts"].values()) == 6 and j["verdicts"]["DROP"] == 6 and j["sim_ns_per_pkt"] > 0 and abs(j["sim_ns_per_pkt"] * j["host_pps"] / 1e9 - 1) < 1e-3 and j["maps"]["cnt"] == [{"key": "00000000", "value": "0600000000000000"}]' \
+		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --repeat 3 --islands 1 --fpcs 1 --threads 1 --json
+	run prog run "$P" --pcap "$PC" --repeat 2
+	[ "$rc" -eq 0 ] && grep -q '^repeat: *the pcap replayed 2 times in one batch$' "$T/out" &&
+		grep -q '^host: .* ns/packet' "$T/out" && ok || bad "run --repeat text" "$out$err"
 	run prog run "$P" --pcap "$PC" --out-pass "$T/pass.pcap" --out-tx "$T/tx.pcap"
 	[ "$rc" -eq 0 ] && [ -s "$T/pass.pcap" ] && ok || bad "run --out-pass" "$out$err"
 	run prog diff "$P" --pcap "$PC" --map cfg:00000000=01000000 --json
@@ -314,6 +338,22 @@ else
 		ok
 	else
 		bad "prog diff (exit $rc)" "$out$err"
+	fi
+	run prog diff "$P" --pcap "$PC" --map cfg:00000000=01000000 --time 10 --json
+	if [ "$rc" -eq 77 ]; then
+		skipped "prog diff --time: $out"
+	elif [ "$rc" -eq 0 ] && python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(not (j["mismatches"] == 0 and isinstance(j["kernel_ns_per_pkt"], (int, float)) and j["kernel_ns_per_pkt"] >= 0 and j["time_repeat"] == 10 and j["timed_packets"] == 2))' "$T/out"; then
+		ok
+	else
+		bad "prog diff --time json (exit $rc)" "$out$err"
+	fi
+	run prog diff "$P" --pcap "$PC" --time 10
+	if [ "$rc" -eq 77 ]; then
+		skipped "prog diff --time text: $out"
+	elif [ "$rc" -eq 0 ] && grep -q '^kernel: [0-9.]* ns/packet (BPF_PROG_TEST_RUN, repeat 10, mean over 2 packets)$' "$T/out"; then
+		ok
+	else
+		bad "prog diff --time text (exit $rc)" "$out$err"
 	fi
 fi
 
