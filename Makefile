@@ -21,6 +21,7 @@ include nfp-sim/cli/build.mk
 include bpf-tests/build.mk
 include bpf-tests/fuzz/build.mk
 include bpf-tests/bench/build.mk
+include bpf-tests/reject/build.mk
 
 all: $(ALL_TARGETS)
 

@@ -11,6 +11,7 @@
 enum opt_id {
 	O_SEC, O_OUT, O_NO_OPT, O_PCAP, O_OUT_TX, O_OUT_PASS, O_MAP, O_ISLANDS,
 	O_FPCS, O_THREADS, O_MHZ, O_SEED, O_HOST_THREADS, O_VERBOSE, O_REPEAT, O_TIME,
+	O_CODE_STORE,
 };
 
 struct opt_def {
@@ -36,6 +37,7 @@ static const struct opt_def opt_defs[] = {
 	{ "--host-threads",	O_HOST_THREADS,	OPTF_SIM,	true },
 	{ "--repeat",		O_REPEAT,	OPTF_REPEAT,	true },
 	{ "--time",		O_TIME,		OPTF_TIME,	true },
+	{ "--code-store",	O_CODE_STORE,	OPTF_CODE_STORE, true },
 	{ "--verbose",		O_VERBOSE,	OPTF_VERBOSE,	false },
 	{ "-v",			O_VERBOSE,	OPTF_VERBOSE,	false },
 };
@@ -141,6 +143,7 @@ static int set_sim_opt(struct prog_args *a, const struct opt_def *d, const char 
 	case O_THREADS:		return parse_u32_opt(d->name, val, &p->threads);
 	case O_MHZ:		return parse_u32_opt(d->name, val, &p->mhz);
 	case O_HOST_THREADS:	return parse_u32_opt(d->name, val, &p->host_threads);
+	case O_CODE_STORE:	return parse_u32_opt(d->name, val, &p->code_store);
 	default:
 		break;
 	}

@@ -40,6 +40,7 @@ struct map_preset {
 #define OPTF_VERBOSE	0x0080
 #define OPTF_REPEAT	0x0100	/* --repeat N (prog run) */
 #define OPTF_TIME	0x0200	/* --time N (prog diff) */
+#define OPTF_CODE_STORE	0x0400	/* --code-store N: the NIC's code store size */
 
 struct prog_args {
 	const char *verb;
@@ -117,11 +118,14 @@ struct jit_ctx {
 	struct bn_jit_subprog *subprogs;
 	uint32_t nsubprogs;
 	bool quiet;			/* drop library log lines */
+	uint32_t max_insns;		/* code store left for the image; 0: JIT default */
 	int last_err;
 	double compile_us;		/* wall time of the last bn_jit_compile() */
 };
 
 int jit_analyze(struct jit_ctx *c, const struct bn_obj_prog *p);
+/* The image must fit the NIC's code store above the load base. */
+void jit_set_code_store(struct jit_ctx *c, const struct bn_sim_params *prm);
 int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 		size_t *len, struct bn_jit_stats *st);
 void jit_free_image(void *img);

@@ -61,6 +61,7 @@ int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 		.sz = sizeof(opts),
 		.disabled_passes = disabled,
 		.line_table = lines,
+		.code_store = c->max_insns,
 	};
 	const struct bn_obj_prog *p = c->p;
 	struct bn_jit_in in = {
@@ -94,6 +95,11 @@ void jit_free(struct jit_ctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
+void jit_set_code_store(struct jit_ctx *c, const struct bn_sim_params *prm)
+{
+	c->max_insns = prm->code_store > BN_LOAD_BASE ? prm->code_store - BN_LOAD_BASE : 1;
+}
+
 const char *jit_err_str(int err)
 {
 	switch (err) {
@@ -119,6 +125,7 @@ int jit_object(const struct prog_args *a, struct bn_obj_prog *p, bool lines,
 		return EXIT_FAIL;
 	}
 	ret = jit_analyze(&c, p);
+	jit_set_code_store(&c, &a->params);
 	if (!ret && jit_compile(&c, a->disabled_passes, lines, img, len, NULL)) {
 		p_err("%s: prog %s: rejected by the JIT (%s)", p->file, p->name,
 		      jit_err_str(c.last_err));

@@ -20,6 +20,7 @@ void prog_usage(FILE *f)
 		"       MAPSPEC := NAME:KEYHEX=VALHEX\n"
 		"                  hex bytes in memory order, e.g. cnt:01000000=ff00000000000000\n"
 		"       PASS    := { %s | all }\n"
+		"       --code-store N: the NIC's code store in instructions (default 8192)\n"
 		"       sec NAME: ELF section or program (function) name; default: the first program\n"
 		"       --json|-j, --pretty|-p: JSON output; accepted in any position\n"
 		"       exit status: 0 ok, 1 rejected/failed/mismatch, 2 bad usage or input, 77 diff skipped\n",

@@ -506,7 +506,7 @@ static int diff_run(const struct prog_args *a, struct run_prog *rp, const struct
 int prog_diff(int argc, char **argv)
 {
 	unsigned int allowed = OPTF_SEC | OPTF_NO_OPT | OPTF_PCAP | OPTF_MAP | OPTF_SIM |
-			       OPTF_VERBOSE | OPTF_TIME;
+			       OPTF_VERBOSE | OPTF_TIME | OPTF_CODE_STORE;
 	struct pkt_list l = { 0 };
 	struct run_prog rp = { 0 };
 	struct prog_args a;

@@ -326,7 +326,7 @@ int prog_dump(int argc, char **argv)
 	struct prog_args a;
 	int ret;
 
-	ret = prog_args_parse(&a, "dump", OPTF_SEC | OPTF_NO_OPT | OPTF_VERBOSE, argc, argv);
+	ret = prog_args_parse(&a, "dump", OPTF_SEC | OPTF_NO_OPT | OPTF_VERBOSE | OPTF_CODE_STORE, argc, argv);
 	if (!ret)
 		ret = dump_file(&a);
 	prog_args_free(&a);

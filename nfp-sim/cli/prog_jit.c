@@ -180,7 +180,8 @@ int prog_jit(int argc, char **argv)
 	struct jit_ctx c;
 	int ret;
 
-	ret = prog_args_parse(&a, "jit", OPTF_SEC | OPTF_OUT | OPTF_NO_OPT | OPTF_VERBOSE,
+	ret = prog_args_parse(&a, "jit", OPTF_SEC | OPTF_OUT | OPTF_NO_OPT | OPTF_VERBOSE |
+			      OPTF_CODE_STORE,
 			      argc, argv);
 	ret = ret ? : elf_load_prog(a.file, a.sec, &p);
 	if (!ret && !p.prog_type) {
@@ -190,6 +191,7 @@ int prog_jit(int argc, char **argv)
 	}
 	if (!ret) {
 		ret = jit_analyze(&c, &p);
+		jit_set_code_store(&c, &a.params);
 		ret = ret ? : jit_run(&a, &p, &c);
 		jit_free(&c);
 	}

@@ -243,7 +243,7 @@ static int repeat_list(const struct prog_args *a, const struct pkt_list *l,
 int prog_run(int argc, char **argv)
 {
 	unsigned int allowed = OPTF_SEC | OPTF_NO_OPT | OPTF_PCAP | OPTF_OUT_PKT | OPTF_MAP |
-			       OPTF_SIM | OPTF_VERBOSE | OPTF_REPEAT;
+			       OPTF_SIM | OPTF_VERBOSE | OPTF_REPEAT | OPTF_CODE_STORE;
 	struct pkt_list l = { 0 }, r = { 0 };
 	struct run_prog rp = { 0 };
 	struct prog_args a;
