@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Memory commands and signals.  A command moves its data when it issues
+ * (reads land in xfer-in, writes take xfer-out as it is then, atomic adds
+ * add), but completes only after the target's latency, drawn from the
+ * FPC's seeded generator: until then the xfer-in words it fills are
+ * pending (reading one faults) and its signal is not raised.  With SWAP
+ * the thread sleeps until completion; otherwise SIG fires then and
+ * ctx_wait collects it.  A thread with BN_MAX_INFLIGHT commands in flight
+ * stalls until the oldest completes, like a full command queue.
+ */
+#include <string.h>
+#include "nicsim_int.h"
+
+static const char *const cmd_names[] = { "mem_rd", "mem_wr", "mem_add" };
+
+/* Complete every command due by @now: clear pending words, raise signals. */
+void bn_retire(struct bn_thr *t, u64 now)
+{
+	u64 nd = UINT64_MAX;
+	u32 i = 0, pend = 0;
+
+	if (t->next_done > now)
+		return;
+	while (i < t->ninfl) {
+		struct bn_cmd *c = &t->infl[i];
+
+		if (c->done_at <= now) {
+			if (!c->swap)
+				t->sigs |= 1u << c->sig;
+			*c = t->infl[--t->ninfl];
+			continue;
+		}
+		pend |= c->xin_mask;
+		if (c->done_at < nd)
+			nd = c->done_at;
+		i++;
+	}
+	t->xin_pending = pend;
+	t->next_done = nd;
+}
+
+static int cmd_read(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr,
+		    u32 *mask)
+{
+	u32 len = in->len + 1, words = (len + 3) / 4;
+	u32 *x = &t->r[BN_RF_XIN + in->xfer];
+
+	x[words - 1] = 0;	/* a partial last word reads as zero-extended */
+	if (bn_mem_copy(f, t, in->tgt, addr, x, len, false, cmd_names[0]))
+		return -EFAULT;
+	*mask = (u32)(((1ull << words) - 1) << in->xfer);
+	return 0;
+}
+
+/*
+ * Atomic add, 4 or 8 bytes little-endian, naturally aligned (as eBPF
+ * atomics are).  IMEM and EMEM are shared by host threads: real atomics.
+ */
+static int cmd_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
+{
+	u32 len = in->len + 1;
+	const u32 *x = &t->r[BN_RF_XOUT + in->xfer];
+	u8 *p;
+
+	if (addr & (len - 1)) {
+		bn_thr_why(t, "mem_add: address %#x is not %u-byte aligned", addr, len);
+		return -EFAULT;
+	}
+	p = bn_mem_ptr(f, t, in->tgt, addr, len, cmd_names[2]);
+	if (!p)
+		return -EFAULT;
+	if (len == 4)
+		__atomic_fetch_add((u32 *)p, x[0], __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add((u64 *)p, x[0] | (u64)x[1] << 32, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int cmd_issue(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 mask)
+{
+	const struct bn_sim_lat *lat = &f->sim->p.lat[in->tgt];
+	u64 done = f->now + in->cost + bn_rng_range(&f->lat_rng, lat->min, lat->max);
+	struct bn_cmd *c = &t->infl[t->ninfl++];
+
+	c->done_at = done;
+	c->xin_mask = mask;
+	c->sig = in->sig;
+	c->swap = in->swap;
+	t->xin_pending |= mask;
+	if (done < t->next_done)
+		t->next_done = done;
+	f->mem_cmds++;
+	if (!in->swap)
+		return BN_STEP_OK;
+	t->wake_at = done;
+	return BN_STEP_SLEEP;
+}
+
+int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b)
+{
+	u32 addr = a + b, mask = 0;
+	int err;
+
+	if (unlikely(t->ninfl == BN_MAX_INFLIGHT)) {
+		bn_retire(t, f->now);
+		if (t->ninfl == BN_MAX_INFLIGHT) {
+			t->wake_at = t->next_done;
+			return BN_STEP_STALL;
+		}
+	}
+	switch (in->op) {
+	case BN_OP_mem_rd:
+		err = cmd_read(f, t, in, addr, &mask);
+		break;
+	case BN_OP_mem_wr:
+		err = bn_mem_copy(f, t, in->tgt, addr, &t->r[BN_RF_XOUT + in->xfer],
+				  in->len + 1, true, cmd_names[1]);
+		break;
+	default:
+		err = cmd_add(f, t, in, addr);
+		break;
+	}
+	return err ? BN_STEP_FAULT : cmd_issue(f, t, in, mask);
+}
+
+/* When signal @s will fire: the earliest signalling command that raises it. */
+static u64 sig_due(const struct bn_thr *t, u32 s)
+{
+	u64 at = UINT64_MAX;
+	u32 i;
+
+	for (i = 0; i < t->ninfl; i++)
+		if (!t->infl[i].swap && t->infl[i].sig == s && t->infl[i].done_at < at)
+			at = t->infl[i].done_at;
+	return at;
+}
+
+int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask)
+{
+	u8 missing;
+	u64 wake = 0, at;
+	u32 s;
+
+	bn_retire(t, f->now);
+	missing = mask & ~t->sigs;
+	if (!missing) {
+		t->sigs &= ~mask;
+		return BN_STEP_OK;
+	}
+	for (s = 0; s < 8; s++) {
+		if (!(missing & (1u << s)))
+			continue;
+		at = sig_due(t, s);
+		if (at == UINT64_MAX) {
+			/* nothing in flight raises it: the thread would sleep forever */
+			bn_thr_why(t, "ctx_wait: signal %u is never raised", s);
+			return BN_STEP_FAULT;
+		}
+		if (at > wake)
+			wake = at;
+	}
+	t->wait_mask = mask;
+	t->wake_at = wake;
+	return BN_STEP_SLEEP;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * The FPC interpreter: the operand vocabulary of sem.h, its slow paths
+ * (LM words, pending transfer registers), and two instances of the loop in
+ * exec_loop.h: exec_fast and exec_traced.  Faults and sleeps leave through
+ * labels of the loop, so the fast path carries no error checks beyond the
+ * operand kind of the rarer operands.
+ */
+#include <string.h>
+#include "nicsim_int.h"
+#include "sem.h"
+
+/* ---- slow operand paths ------------------------------------------------------- */
+
+static __attribute__((noinline)) bool rd_lm(struct bn_fpc *f, struct bn_thr *t, u32 n,
+					    u32 *v)
+{
+	u8 *p;
+
+	if (!bn_lm_word(t, f, n, &p))
+		return false;
+	memcpy(v, p, 4);
+	return true;
+}
+
+static __attribute__((noinline)) bool wr_lm(struct bn_fpc *f, struct bn_thr *t, u32 n,
+					    u32 v)
+{
+	u8 *p;
+
+	if (!bn_lm_word(t, f, n, &p))
+		return false;
+	memcpy(p, &v, 4);
+	return true;
+}
+
+/* Reading a transfer register whose memory read has not completed is a bug. */
+static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t, u32 i,
+					     u32 *v)
+{
+	u32 bit = 1u << (i - BN_RF_XIN);
+
+	if (t->xin_pending & bit) {
+		bn_retire(t, f->now);
+		if (t->xin_pending & bit) {
+			bn_thr_why(t, "$x%u read before its memory read completed",
+				   i - BN_RF_XIN);
+			return false;
+		}
+	}
+	*v = t->r[i];
+	return true;
+}
+
+/* ---- the vocabulary of sem.h --------------------------------------------------- */
+
+#define A ({								\
+	u32 v_;								\
+	if (likely(in->ak == BN_K_R))					\
+		v_ = r[in->a];						\
+	else if (!rd_lm(f, t, in->a, &v_))				\
+		goto fault;						\
+	v_; })
+#define BRAW ({							\
+	u32 v_;								\
+	if (likely(in->bk == BN_K_R))					\
+		v_ = r[in->b];						\
+	else if (!rd_xin(f, t, in->b, &v_))				\
+		goto fault;						\
+	v_; })
+#define B	({ u32 w_ = BRAW; in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
+#define DOLD	A	/* merge instructions decode their destination into the A port */
+#define WD(val) do {							\
+	u32 w_ = (val);							\
+	if (likely(in->dk == BN_K_BOTH)) {				\
+		r[BN_RF_A + in->d] = w_;				\
+		r[BN_RF_B + in->d] = w_;				\
+	} else if (likely(in->dk == BN_K_R)) {				\
+		r[in->d] = w_;						\
+	} else if (!wr_lm(f, t, in->d, w_)) {				\
+		goto fault;						\
+	}								\
+} while (0)
+#define PAIR(i)		(r[i] | (u64)r[(i) + 1] << 32)
+#define PAIR_A		PAIR(in->a)
+#define PAIR_B		PAIR(in->b)
+#define WPAIR(val) do {							\
+	u64 w_ = (val);							\
+	r[in->d] = (u32)w_;						\
+	r[in->d + 1] = w_ >> 32;					\
+	if (in->dk == BN_K_BOTH) {					\
+		r[BN_RF_B + in->d] = (u32)w_;				\
+		r[BN_RF_B + in->d + 1] = w_ >> 32;			\
+	}								\
+} while (0)
+#define IMM		(in->imm)
+#define SHAMT		(in->shamt)
+#define ZF		(in->zf)
+#define FL		(t->fl)
+#define FLAGS(z, n, c, v)	(t->fl = MKFL(z, n, c, v))
+#define ZP		((t->fl >> 3) & 1)
+#define CF		((t->fl >> 1) & 1)
+#define COND		((bn_cond_tab[t->fl] >> in->cond) & 1)
+
+/* Fall through to the next instruction, or to the branch after its defer slots. */
+#define ADVANCE() do {							\
+	f->now += in->cost;						\
+	pc++;								\
+	if (unlikely(dl) && !--dl)					\
+		pc = dpc;						\
+} while (0)
+
+#define BRANCH_TO(taken, target) do {					\
+	if (unlikely(dl)) {						\
+		bn_thr_why(t, "%s in a defer slot", bn_isa[in->op].name); \
+		goto fault;						\
+	}								\
+	if (taken) {							\
+		f->now += in->tcost;					\
+		nxt = (target);						\
+	} else {							\
+		f->now += in->cost;					\
+		nxt = pc + 1 + in->defer;				\
+	}								\
+	if (in->defer) {						\
+		dl = in->defer;						\
+		dpc = nxt;						\
+		pc++;							\
+	} else {							\
+		pc = nxt;						\
+	}								\
+	goto next;							\
+} while (0)
+#define BRANCH(taken)	BRANCH_TO(taken, in->target)
+#define JUMP(addr) do {							\
+	u32 i_ = 0;							\
+	if (!bn_pc_to_index(p, (addr), &i_) && !dl) {			\
+		bn_thr_why(t, "rtn to %#x, outside the code", (addr));	\
+		goto fault;						\
+	}								\
+	BRANCH_TO(1, i_);						\
+} while (0)
+#define STEP(expr) do {							\
+	switch (expr) {							\
+	case BN_STEP_OK:						\
+		break;							\
+	case BN_STEP_SLEEP:						\
+		goto sleep_adv;						\
+	case BN_STEP_STALL:						\
+		budget++;	/* it will issue again */		\
+		goto sleep;						\
+	default:							\
+		goto fault;						\
+	}								\
+} while (0)
+#define END(val) do {							\
+	t->verdict = (val);						\
+	f->now += in->cost;						\
+	goto done;							\
+} while (0)
+
+/* ---- trace hook ------------------------------------------------------------------- */
+
+static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog *p, u32 pc)
+{
+	struct bn_sim_trace_insn ti = {
+		.island = f->island, .fpc = f->idx, .thread = t->idx,
+		.pc = bn_index_to_pc(p, pc), .word = p->words[pc], .cycle = f->now,
+		.gpr_a = &t->r[BN_RF_A], .gpr_b = &t->r[BN_RF_B],
+		.xfer_in = &t->r[BN_RF_XIN], .xfer_out = &t->r[BN_RF_XOUT],
+		.flags = t->fl, .signals = t->sigs,
+	};
+
+	f->sim->trace(f->sim->trace_opaque, &ti);
+}
+
+/* ---- the two interpreters ------------------------------------------------------------ */
+
+#define EXEC_FN		exec_fast
+#define EXEC_TRACE	0
+#include "exec_loop.h"
+#undef EXEC_FN
+#undef EXEC_TRACE
+
+#define EXEC_FN		exec_traced
+#define EXEC_TRACE	1
+#include "exec_loop.h"
+#undef EXEC_FN
+#undef EXEC_TRACE
+
+int bn_exec(struct bn_fpc *f, struct bn_thr *t)
+{
+	if (unlikely(f->sim->trace))
+		return exec_traced(f, t);
+	return exec_fast(f, t);
+}

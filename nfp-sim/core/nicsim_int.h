@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * nfp-sim core internals: the NIC as data.  A bn_sim owns islands, an
+ * island owns FPCs and its CLS/CTM, an FPC owns threads and its LM.  Maps
+ * live in EMEM; a loaded program is a pre-decoded, relocated image shared
+ * by every FPC.  Nothing here is visible to users of nicsim.h.
+ */
+#ifndef BPFNIC_NICSIM_INT_H
+#define BPFNIC_NICSIM_INT_H
+
+#include <pthread.h>
+#include "ucode.h"
+#include "nicsim.h"
+#include "nicsim_trace.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "nfp-sim core assumes a little-endian host (device memory is little-endian)"
+#endif
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+
+/* ---- limits and model constants ---------------------------------------- */
+#define BN_WATCHDOG_INSNS	1000000	/* per packet */
+#define BN_MAX_INFLIGHT		16	/* memory commands per thread before it stalls */
+#define BN_SIM_MAX_MAPS		1024	/* device map ids 1..1024 */
+#define BN_MAP_MAX_KEY		512	/* MAX_BPF_STACK, as the kernel's hash map */
+#define BN_MAP_MAX_VALUE	16384	/* device limit on value_size */
+#define BN_EMEM_CHUNK_SHIFT	16	/* EMEM is backed in 64 KiB chunks */
+#define BN_EMEM_CHUNK		(1u << BN_EMEM_CHUNK_SHIFT)
+#define BN_XDP_FRAME_HDR	40	/* sizeof(struct xdp_frame), x86-64 6.1 */
+#define BN_SKB_SHINFO		320	/* SKB_DATA_ALIGN(sizeof(skb_shared_info)), x86-64 6.1 */
+#define BN_ETH_HLEN		14
+#define BN_NUM_HELPERS		7	/* stubs in the firmware region */
+
+/* Internal opcode for "pc left the code": no isa.def row uses it. */
+#define BN_IOP_OOB		0xff
+
+/*
+ * Thread register file.  Every operand a pre-decoded instruction names is
+ * an index into it, so the common case of an operand read is one load:
+ * the 8-bit immediates live in it as constants (immediate 0 doubles as the
+ * NONE source), a write to NONE lands in a sink word.
+ */
+#define BN_RF_A		0
+#define BN_RF_B		32
+#define BN_RF_XIN	64
+#define BN_RF_XOUT	96
+#define BN_RF_SINK	128
+#define BN_RF_IMM	129
+#define BN_RF_ZERO	BN_RF_IMM
+#define BN_RF_SIZE	(BN_RF_IMM + 256)
+
+/* Operand kinds after pre-decoding. */
+enum bn_kind {
+	BN_K_R,		/* register file word */
+	BN_K_XIN,	/* xfer-in word: check that no read is pending */
+	BN_K_LM,	/* LM word at LM_FP + 4n of the thread's window */
+	BN_K_BOTH,	/* destination: GPR n in banks A and B */
+};
+
+/* Condition flags, packed. */
+#define BN_FL_Z		8
+#define BN_FL_N		4
+#define BN_FL_C		2
+#define BN_FL_V		1
+
+/**
+ * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
+ *
+ * @ak/@a: A port (dread for immed_hi/ld_field), @bk/@b: B port,
+ * @dk/@d: destination; @target: code index of a static branch target;
+ * @imm: immed value, ld_field byte mask, CSR number, sigmask, helper slot
+ * or call return address, by format.
+ */
+struct bn_dinsn {
+	u8 op;
+	u8 ak, bk, dk;
+	u16 a, b, d;
+	u8 shc, shamt;
+	u8 cost, tcost;		/* cycles; tcost when a branch is taken */
+	u8 cond, defer;
+	u8 tgt, xfer, len, sig, swap, zf;
+	u16 target;
+	u32 imm;
+	u32 pad;
+};
+
+/* ---- memory commands in flight ------------------------------------------ */
+struct bn_cmd {
+	u64 done_at;		/* FPC cycle the command completes */
+	u32 xin_mask;		/* xfer-in words it fills (reads) */
+	u8 sig;
+	u8 swap;		/* the issuing thread sleeps on it: no signal */
+};
+
+enum bn_thr_state {
+	BN_T_IDLE,		/* no packet */
+	BN_T_READY,
+	BN_T_SLEEP,		/* memory command, ctx_wait, helper or stall */
+	BN_T_DRAIN,		/* done; waiting for its last commands to land */
+};
+
+struct bn_thr {
+	u32 r[BN_RF_SIZE];
+	u8 fl;			/* BN_FL_* */
+	u8 sigs;		/* raised signals */
+	u8 wait_mask;		/* ctx_wait: signals to clear on wake */
+	u8 state;		/* enum bn_thr_state */
+	u8 ninfl;
+	u8 defer_left;		/* defer slots still to run before defer_pc */
+	u16 idx;		/* thread number in the FPC */
+	u32 pc;			/* code index */
+	u32 defer_pc;
+	u32 budget;		/* watchdog */
+	u32 lm_base;		/* window start in the FPC's LM */
+	u32 lm_fp;
+	u32 xin_pending;
+	u32 ts_hi;		/* latched by TS_LO */
+	u32 frame;		/* CTM offset of the packet frame */
+	u32 verdict;
+	u32 pkt;		/* batch index of the packet */
+	u32 fault_pc;		/* code-store address of a fault */
+	u64 next_done;		/* earliest done_at in infl[] */
+	u64 wake_at;
+	u64 pkt_start;
+	struct bn_cmd infl[BN_MAX_INFLIGHT];
+	u32 ctx[BN_CSR_CTX_WORDS];
+	char why[80];		/* what faulted */
+};
+
+struct bn_rng {
+	u64 s;
+};
+
+struct bn_island;
+
+struct bn_fpc {
+	struct bn_sim *sim;
+	struct bn_island *isl;
+	const struct bn_prog *prog;	/* of the running batch */
+	struct bn_batch *batch;
+	u32 island, idx;
+	u32 gidx;			/* island * fpcs + idx */
+	u8 *lm;
+	u64 now;			/* cycles since the batch started */
+	u64 idle;
+	struct bn_rng lat_rng;		/* latency draws */
+	struct bn_rng prng;		/* PRNG CSR and get_prandom_u32 */
+	struct bn_thr *thr;
+	u32 nthr, cur;
+	u32 next_j;			/* its next packet: j-th of this FPC */
+	u32 heap_pos;
+	/* per batch counters */
+	u64 packets, insns, mem_cmds, faults;
+	u64 actions[BN_ACT__COUNT];
+};
+
+struct bn_island {
+	u8 *cls;
+	u8 *ctm;
+	struct bn_fpc *fpc;
+};
+
+/* ---- maps ---------------------------------------------------------------- */
+struct bn_map {
+	u32 id, type, key_size, value_size, max_entries, flags;
+	char name[BN_MAP_NAME_LEN];
+	u32 elem_size;		/* bytes per slot */
+	u32 voff;		/* value offset in a slot */
+	u32 nslots;
+	u64 emem_off;		/* storage in EMEM (chunk aligned) */
+	u64 emem_len;
+	u8 *mem;		/* host backing of the storage */
+	/* hash: chains of slot+1 (0 ends a chain) */
+	u32 nbuckets;
+	u32 *buckets;
+	u32 *next;
+	u32 *hash;
+	u32 free_head;
+	u32 extra;		/* spare slot an update of an existing key fills */
+	u32 count;
+	int prog_refs;		/* loaded programs using it */
+	pthread_mutex_t lock;
+};
+
+/* ---- programs ------------------------------------------------------------ */
+struct bn_prog {
+	int refs;
+	u32 type;		/* enum bn_prog_type */
+	u32 len;		/* image instructions */
+	u32 ncode;		/* decoded entries: image, sentinel, stubs, sentinel */
+	u32 stack_size, gprs, xfers, flags;
+	bool zero_headroom;	/* it calls adjust_head: headroom is visible */
+	struct bn_dinsn *code;
+	u64 *words;		/* relocated words, for tracing */
+	u32 nmaps;
+	struct bn_map **maps;
+};
+
+/* ---- the NIC ---------------------------------------------------------------- */
+struct bn_sim {
+	struct bn_sim_params p;
+	struct bn_sim_ops ops;
+	u32 win;		/* LM window bytes per thread */
+	u32 frame;		/* CTM frame bytes per thread */
+	u8 *imem;
+	u8 **emem;		/* chunk table */
+	u8 *emem_owned;		/* chunk allocated lazily (not a map's) */
+	u32 emem_nchunks;
+	u8 **emem_retired;	/* replaced by a map, maybe still in use */
+	u32 emem_nretired;
+	struct bn_island *isl;
+	struct bn_dinsn stubs[2 * BN_NUM_HELPERS];
+	u64 stub_words[2 * BN_NUM_HELPERS];
+	struct bn_map *maps[BN_SIM_MAX_MAPS + 1];
+	struct bn_prog *prog;
+	u64 cycle_base;		/* device clock at the start of this batch */
+	struct bn_pool *pool;	/* host threads, made on first use */
+	bn_sim_trace_fn trace;
+	void *trace_opaque;
+	bool ops_locked;	/* several host threads: serialise ops */
+	pthread_mutex_t lock;	/* prog pointer, map table */
+	pthread_mutex_t run_lock;	/* one run at a time */
+	pthread_mutex_t ops_lock;
+	pthread_mutex_t atomic_lock;
+};
+
+/* ---- batch ---------------------------------------------------------------- */
+struct bn_batch {
+	struct bn_sim *sim;
+	const struct bn_prog *prog;
+	const struct bn_sim_pkt *pkts;
+	u32 n;
+	struct bn_sim_result *res;
+	u32 nfpcs;			/* islands * fpcs */
+};
+
+/* Results of a step that may not simply continue. */
+enum bn_step {
+	BN_STEP_OK,
+	BN_STEP_SLEEP,		/* advance pc, then sleep until t->wake_at */
+	BN_STEP_STALL,		/* sleep until t->wake_at, then re-issue */
+	BN_STEP_FAULT,		/* t->why says what */
+};
+
+/* Why the interpreter returned. */
+enum bn_run_rc {
+	BN_RUN_SLEEP,
+	BN_RUN_DONE,
+	BN_RUN_FAULT,
+};
+
+/* params.c */
+u32 bn_frame_size(const struct bn_sim_params *p);
+
+/* sim.c */
+void bn_log(struct bn_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bn_thr_why(struct bn_thr *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bn_errf(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+u32 bn_stub_addr(u32 fwid);
+int bn_helper_slot(u32 fwid);
+const char *bn_helper_name(u32 fwid);
+void bn_prog_put(struct bn_sim *sim, struct bn_prog *p);
+struct bn_prog *bn_prog_get(struct bn_sim *sim);
+
+/* rng */
+static inline u64 bn_rng_next(struct bn_rng *r)
+{
+	u64 x = r->s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static inline u32 bn_rng_range(struct bn_rng *r, u32 min, u32 max)
+{
+	u32 span = max - min + 1;
+
+	return min + (u32)(((bn_rng_next(r) >> 32) * span) >> 32);
+}
+
+void bn_rng_seed(struct bn_rng *r, u64 seed, u64 stream);
+
+/* mem.c */
+int bn_mem_init(struct bn_sim *sim, char *err, size_t errlen);
+void bn_mem_fini(struct bn_sim *sim);
+int bn_mem_copy(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, void *buf,
+		u32 len, bool write, const char *what);
+u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
+	       const char *what);
+int bn_emem_alloc(struct bn_sim *sim, u64 len, u64 *off);
+void bn_emem_map(struct bn_sim *sim, u64 off, u64 len, u8 *host);
+void bn_emem_unmap(struct bn_sim *sim, u64 off, u64 len);
+bool bn_lm_word(struct bn_thr *t, struct bn_fpc *f, u32 n, u8 **p);
+
+/* maps.c */
+void bn_maps_fini(struct bn_sim *sim);
+struct bn_map *bn_map_get(struct bn_sim *sim, u32 id);
+int bn_map_lookup_ptr(struct bn_map *m, const void *key, void **value);
+int bn_map_update_elem(struct bn_map *m, const void *key, const void *value, u64 flags);
+int bn_map_delete_elem(struct bn_map *m, const void *key);
+u32 bn_map_value_addr(const struct bn_map *m, const void *value);
+
+/* loader.c */
+bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx);
+u32 bn_index_to_pc(const struct bn_prog *p, u32 idx);
+int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
+
+/* exec.c, csr.c, helpers.c */
+int bn_exec(struct bn_fpc *f, struct bn_thr *t);
+void bn_retire(struct bn_thr *t, u64 now);
+int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
+int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);
+int bn_csr_read(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 *v);
+int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
+int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
+u64 bn_clock_ns(struct bn_fpc *f);
+
+/* pkt.c */
+int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx);
+void bn_pkt_finish(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, int rc);
+
+/* sched.c, pool.c */
+void bn_thr_reset_regs(struct bn_thr *t);
+void bn_run_group(struct bn_batch *b, u32 g, u32 ng);
+struct bn_pool;
+void bn_pool_run(struct bn_sim *sim, struct bn_batch *b, u32 ng);
+void bn_pool_destroy(struct bn_pool *pool);
+
+#endif /* BPFNIC_NICSIM_INT_H */

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Timing model and batch engine.
+ *
+ * Packet i goes to island i % I, FPC (i / I) % F: round-robin over
+ * islands, then FPCs.  An FPC's threads take its packets in order as they
+ * become free.  Each FPC has its own clock; its threads run cooperatively:
+ * the running thread executes until it sleeps (memory command, ctx_wait,
+ * a helper's EMEM access), which costs BN_CTX_SWAP_CYCLES, then the next
+ * ready thread in round-robin order runs; with none ready the FPC idles
+ * until the earliest wake-up.  FPCs share no timing resource, so the model
+ * only has to keep the shared memory (maps, IMEM, EMEM) in a plausible
+ * order: a group of islands is simulated by stepping the FPC whose clock
+ * is furthest behind (a binary heap keyed by clock, then FPC number) until
+ * it is BN_SCHED_WINDOW cycles ahead of the next one, so accesses to
+ * shared memory are ordered in time to within that window.
+ *
+ * host_threads == 1: one group, everything deterministic for a seed.
+ * host_threads > 1: islands are spread over that many groups, each run by a
+ * host thread; every FPC still draws from its own generator, so timing and
+ * verdicts match the single-threaded run unless packets race on maps.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "nicsim_int.h"
+
+#define BN_SCHED_WINDOW		256	/* cycles an FPC may run ahead */
+
+/* ---- FPC heap keyed by (clock, gidx) ------------------------------------------ */
+
+struct heap {
+	struct bn_fpc **v;
+	u32 n;
+};
+
+static bool before(const struct bn_fpc *a, const struct bn_fpc *b)
+{
+	return a->now < b->now || (a->now == b->now && a->gidx < b->gidx);
+}
+
+static void heap_swap(struct heap *h, u32 i, u32 j)
+{
+	struct bn_fpc *x = h->v[i];
+
+	h->v[i] = h->v[j];
+	h->v[j] = x;
+}
+
+static void heap_up(struct heap *h, u32 i)
+{
+	while (i && before(h->v[i], h->v[(i - 1) / 2])) {
+		heap_swap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(struct heap *h, u32 i)
+{
+	for (;;) {
+		u32 l = 2 * i + 1, m = i;
+
+		if (l < h->n && before(h->v[l], h->v[m]))
+			m = l;
+		if (l + 1 < h->n && before(h->v[l + 1], h->v[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(h, i, m);
+		i = m;
+	}
+}
+
+/* The clock of the FPC that runs after the top one. */
+static u64 heap_second(const struct heap *h)
+{
+	if (h->n < 2)
+		return UINT64_MAX - BN_SCHED_WINDOW;
+	if (h->n == 2 || h->v[1]->now <= h->v[2]->now)
+		return h->v[1]->now;
+	return h->v[2]->now;
+}
+
+static void heap_push(struct heap *h, struct bn_fpc *f)
+{
+	h->v[h->n] = f;
+	heap_up(h, h->n++);
+}
+
+/* ---- one FPC ------------------------------------------------------------------- */
+
+/*
+ * FPCs in dispatch order: k-th is island k % I, FPC k / I.  Only the first
+ * min(n, I * F) of them get packets.
+ */
+static struct bn_fpc *fpc_nth(struct bn_sim *sim, u32 k)
+{
+	return &sim->isl[k % sim->p.islands].fpc[k / sim->p.islands];
+}
+
+static u32 fpcs_active(const struct bn_batch *b)
+{
+	return b->n < b->nfpcs ? b->n : b->nfpcs;
+}
+
+/* Hand free threads their FPC's next packets. */
+static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
+{
+	u64 i;
+
+	while (t->state == BN_T_IDLE) {
+		i = (u64)f->next_j * b->nfpcs + (u64)f->idx * b->sim->p.islands + f->island;
+		if (i >= b->n)
+			return;
+		f->next_j++;
+		bn_pkt_start(b, f, t, i);
+	}
+}
+
+/* The next thread to run: round-robin among ready ones, else the first awake. */
+static struct bn_thr *fpc_pick(struct bn_batch *b, struct bn_fpc *f)
+{
+	struct bn_thr *t, *best = NULL;
+	u32 i, k = f->cur;
+
+	for (i = 0; i < f->nthr; i++) {
+		k = k + 1 == f->nthr ? 0 : k + 1;
+		t = &f->thr[k];
+		if (t->state == BN_T_IDLE) {
+			fpc_feed(b, f, t);
+			if (t->state == BN_T_IDLE)
+				continue;
+		}
+		if (t->state == BN_T_READY || t->wake_at <= f->now) {
+			f->cur = k;
+			return t;
+		}
+		if (!best || t->wake_at < best->wake_at)
+			best = t;
+	}
+	if (!best)
+		return NULL;
+	f->idle += best->wake_at - f->now;
+	f->now = best->wake_at;
+	f->cur = best->idx;
+	return best;
+}
+
+static u64 last_done(const struct bn_thr *t)
+{
+	u64 at = 0;
+	u32 i;
+
+	for (i = 0; i < t->ninfl; i++)
+		if (t->infl[i].done_at > at)
+			at = t->infl[i].done_at;
+	return at;
+}
+
+/* Run one thread until it sleeps or ends its packet; false: FPC finished. */
+static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
+{
+	struct bn_thr *t = fpc_pick(b, f);
+	int rc;
+
+	if (!t)
+		return false;
+	if (t->state == BN_T_DRAIN) {
+		bn_pkt_finish(b, f, t, BN_RUN_DONE);
+		return true;
+	}
+	if (t->state == BN_T_SLEEP) {
+		bn_retire(t, f->now);
+		t->sigs &= ~t->wait_mask;	/* ctx_wait consumes its signals */
+		t->wait_mask = 0;
+		t->state = BN_T_READY;
+	}
+	rc = bn_exec(f, t);
+	if (rc == BN_RUN_SLEEP) {
+		t->state = BN_T_SLEEP;
+		f->now += BN_CTX_SWAP_CYCLES;
+	} else if (rc == BN_RUN_DONE && t->ninfl) {
+		/* its last writes land before the packet leaves */
+		t->state = BN_T_DRAIN;
+		t->wake_at = last_done(t);
+	} else {
+		bn_pkt_finish(b, f, t, rc);
+	}
+	return true;
+}
+
+static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
+{
+	u32 k;
+
+	f->prog = b->prog;
+	f->batch = b;
+	f->now = 0;
+	f->idle = 0;
+	f->cur = f->nthr - 1;
+	f->next_j = 0;
+	f->packets = f->insns = f->mem_cmds = f->faults = 0;
+	memset(f->actions, 0, sizeof(f->actions));
+	for (k = 0; k < f->nthr; k++)
+		f->thr[k].state = BN_T_IDLE;
+}
+
+/* ---- groups of islands ------------------------------------------------------------ */
+
+void bn_run_group(struct bn_batch *b, u32 g, u32 ng)
+{
+	struct bn_sim *sim = b->sim;
+	struct bn_fpc *heap_v[64 * 64];
+	struct heap h = { heap_v, 0 };
+	u32 k, nact = fpcs_active(b);
+
+	for (k = 0; k < nact; k++)
+		if ((k % sim->p.islands) % ng == g)
+			heap_push(&h, fpc_nth(sim, k));
+	while (h.n) {
+		struct bn_fpc *f = h.v[0];
+		u64 limit = heap_second(&h) + BN_SCHED_WINDOW;
+		bool alive;
+
+		do
+			alive = fpc_step(b, f);
+		while (alive && f->now < limit);
+		if (!alive)
+			h.v[0] = h.v[--h.n];
+		heap_down(&h, 0);
+	}
+}
+
+/* ---- statistics -------------------------------------------------------------------- */
+
+static void stats_fill(struct bn_batch *b, struct bn_sim_stats *st, u64 elapsed)
+{
+	struct bn_sim *sim = b->sim;
+	u32 i, k, nf = fpcs_active(b);
+	double cpp = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->packets = b->n;
+	st->elapsed_cycles = elapsed;
+	for (i = 0; i < nf; i++) {
+		struct bn_fpc *f = fpc_nth(sim, i);
+
+		for (k = 0; k < BN_ACT__COUNT; k++)
+			st->actions[k] += f->actions[k];
+		st->faults += f->faults;
+		st->insns += f->insns;
+		st->mem_cmds += f->mem_cmds;
+		st->busy_cycles += f->now - f->idle;
+		cpp += (double)f->now / f->packets;
+	}
+	st->cycles_per_pkt = nf ? cpp / nf : 0;
+	st->mpps_per_fpc = st->cycles_per_pkt > 0 ? sim->p.mhz / st->cycles_per_pkt : 0;
+	st->mpps_nic = elapsed ? (double)b->n * sim->p.mhz / elapsed : 0;
+}
+
+static u64 batch_elapsed(struct bn_batch *b)
+{
+	u32 k, nact = fpcs_active(b);
+	u64 max = 0;
+
+	for (k = 0; k < nact; k++)
+		if (fpc_nth(b->sim, k)->now > max)
+			max = fpc_nth(b->sim, k)->now;
+	return max;
+}
+
+static void batch_run(struct bn_sim *sim, struct bn_batch *b, struct bn_sim_stats *st)
+{
+	u32 ng = b->n > 1 ? sim->p.host_threads : 1, k, nact;
+	u64 elapsed;
+
+	if (ng > sim->p.islands)
+		ng = sim->p.islands;
+	b->nfpcs = sim->p.islands * sim->p.fpcs;
+	nact = fpcs_active(b);
+	for (k = 0; k < nact; k++)
+		fpc_batch_init(b, fpc_nth(sim, k));
+	sim->ops_locked = ng > 1;
+	bn_pool_run(sim, b, ng);
+	sim->ops_locked = false;
+	elapsed = batch_elapsed(b);
+	if (st)
+		stats_fill(b, st, elapsed);
+	sim->cycle_base += elapsed;
+}
+
+int bn_sim_run_batch(struct bn_sim *sim, const struct bn_sim_pkt *pkts, uint32_t n,
+		     struct bn_sim_result *res, struct bn_sim_stats *stats)
+{
+	struct bn_batch b = { .sim = sim, .pkts = pkts, .n = n, .res = res };
+	u32 i;
+
+	if (!sim || (n && !pkts))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!pkts[i].data && pkts[i].len)
+			return -EINVAL;
+	pthread_mutex_lock(&sim->run_lock);
+	b.prog = bn_prog_get(sim);
+	batch_run(sim, &b, stats);
+	bn_prog_put(sim, (struct bn_prog *)b.prog);
+	pthread_mutex_unlock(&sim->run_lock);
+	return 0;
+}
+
+int bn_sim_run_one(struct bn_sim *sim, const struct bn_sim_pkt *pkt, struct bn_sim_result *res)
+{
+	/* packet 0 of a batch lands on island 0, FPC 0, thread 0 */
+	return bn_sim_run_batch(sim, pkt, 1, res, NULL);
+}
