@@ -93,6 +93,9 @@ static void gen_bounds(struct gen *g)
 	put(g, I(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, PKT_WIN));
 	g->exit_fixups[g->nfix++] = g->n;
 	put(g, I(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 0, 0));
+	/* r3, r4 are scalars again: pointers must not reach results */
+	put(g, I(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, (__s32)rnd(g->r)));
+	put(g, I(BPF_ALU | BPF_MOV | BPF_K, 4, 0, 0, (__s32)rnd(g->r)));
 }
 
 static void gen_const(struct gen *g, __u8 reg)
@@ -171,7 +174,7 @@ static void gen_alu(struct gen *g)
 	if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
 		imm = pick(g->r, cls == BPF_ALU64 ? 64 : 32);
 	else if (pick(g->r, 2))
-		imm = (__s32)(pick(g->r, 2) ? pick(g->r, 300) : -(__s32)pick(g->r, 300));
+		imm = pick(g->r, 2) ? (__s32)pick(g->r, 300) : -(__s32)pick(g->r, 300);
 	if ((op == BPF_DIV || op == BPF_MOD) && imm == 0)
 		imm = 7;
 	if (x)
