@@ -46,12 +46,12 @@ fuzz: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/fuzz.sh $(N)
 
+# bpfnic.ko, built in a staging copy: build/kmod/bpfnic.ko
 kmod:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	scripts/kbuild.sh $(KDIR)
 
 clean:
 	rm -rf $(BUILD)
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

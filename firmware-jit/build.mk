@@ -13,6 +13,12 @@ $(BUILD)/tests/%: firmware-jit/tests/%.c $(BUILD)/libbnjit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ifirmware-jit/tests -o $@ $< $(BUILD)/libbnjit.a
 
+# test_jitsim*: JIT output executed on the simulator.
+JIT_SIM_TESTS := $(filter $(BUILD)/tests/test_jitsim%,$(JIT_TESTS))
+$(JIT_SIM_TESTS): $(BUILD)/tests/%: firmware-jit/tests/%.c $(BUILD)/libbnjit.a $(BUILD)/libnicsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifirmware-jit/tests -o $@ $< $(BUILD)/libnicsim.a $(BUILD)/libbnjit.a -lpthread
+
 ALL_TARGETS += $(BUILD)/libbnjit.a $(JIT_TESTS)
 CHECKS      += $(JIT_TESTS) scripts/check-kbuild.sh
 CHECKS      += scripts/check-isa-doc.sh

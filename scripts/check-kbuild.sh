@@ -10,21 +10,23 @@ if [ -z "$kdir" ]; then
 fi
 log=$(mktemp)
 pass=0 fail=0
-if make -C "$kdir" M="$PWD" W=1 modules >"$log" 2>&1 && [ -f bpfnic.ko ]; then
+ko=build/kmod/bpfnic.ko
+rm -f "$ko"
+if scripts/kbuild.sh "$kdir" W=1 >"$log" 2>&1 && [ -f "$ko" ]; then
 	if grep -E "warning:|error:" "$log"; then
 		echo "FAIL kbuild: warnings in kernel build of firmware-jit"; fail=$((fail + 1))
 	else
 		echo "ok kbuild: bpfnic.ko built against $(basename "$kdir")"; pass=$((pass + 1))
 	fi
 else
-	tail -30 "$log"; echo "FAIL kbuild: module build failed"; fail=$((fail + 1))
+	grep -E "error|warning" "$log" | head -20; echo "FAIL kbuild: module build failed"
+	fail=$((fail + 1))
 fi
-if [ -f bpfnic.ko ] && modinfo bpfnic.ko | grep -q '^license: *GPL'; then
+if [ -f "$ko" ] && modinfo "$ko" | grep -q '^license: *GPL'; then
 	pass=$((pass + 1)); echo "ok modinfo"
 else
 	fail=$((fail + 1)); echo "FAIL modinfo"
 fi
-make -C "$kdir" M="$PWD" clean >/dev/null 2>&1
 rm -f "$log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
