@@ -15,7 +15,8 @@ through the bpfnic CLI, prints one table and writes build/bench.json:
       in one batch so that at least BENCH_SIM_PKTS (200000) packets are
       simulated; maps persist across replays, so these are steady-state
       figures.  The cycle figures are deterministic (host_threads 1, fixed
-      seed); sim_ns_per_pkt (1e9 / host packets/s) is the median of
+      seed); sim_ns_per_pkt (process CPU time per packet: the speed of
+      one host core, not disturbed by other work on the machine) is the median of
       BENCH_SIM_RUNS (3) runs.
   kernel_ns_per_pkt
       `prog diff --time 1000 --json`: each packet BPF_PROG_TEST_RUN with

@@ -90,7 +90,8 @@ struct run_summary {
 	const struct prog_args *a;
 	const struct run_prog *rp;
 	struct bn_sim_stats st;
-	double wall;
+	double wall;		/* seconds of wall clock in bn_sim_run_batch() */
+	double cpu;		/* seconds of process CPU time in it: per-core speed */
 	uint64_t tx_frames, pass_frames;
 };
 
@@ -114,8 +115,9 @@ static void summary_json(const struct run_summary *s)
 	jw_float_field(&json_wtr, "mpps_per_fpc", s->st.mpps_per_fpc);
 	jw_float_field(&json_wtr, "mpps_nic", s->st.mpps_nic);
 	jw_float_field(&json_wtr, "host_pps", s->wall > 0 ? s->st.packets / s->wall : 0);
+	jw_float_field(&json_wtr, "host_pps_per_core", s->cpu > 0 ? s->st.packets / s->cpu : 0);
 	jw_float_field(&json_wtr, "sim_ns_per_pkt",
-		       s->st.packets ? s->wall * 1e9 / s->st.packets : 0);
+		       s->st.packets ? s->cpu * 1e9 / s->st.packets : 0);
 	jw_uint_field(&json_wtr, "repeat", s->a->repeat);
 	jw_uint_field(&json_wtr, "mem_cmds", s->st.mem_cmds);
 	jw_uint_field(&json_wtr, "elapsed_cycles", s->st.elapsed_cycles);
@@ -149,9 +151,11 @@ static void summary_text(const struct run_summary *s)
 	       s->st.packets ? (double)s->st.insns / s->st.packets : 0.0);
 	printf("modeled:        %.3f Mpps per FPC, %.3f Mpps whole NIC\n", s->st.mpps_per_fpc,
 	       s->st.mpps_nic);
-	printf("host:           %.0f packets/s, %.1f ns/packet (wall clock, host threads: %u)\n",
-	       s->wall > 0 ? s->st.packets / s->wall : 0.0,
-	       s->st.packets ? s->wall * 1e9 / s->st.packets : 0.0, p->host_threads);
+	printf("host:           %.0f packets/s wall clock (host threads: %u); "
+	       "%.0f packets/s, %.1f ns/packet per core (CPU time)\n",
+	       s->wall > 0 ? s->st.packets / s->wall : 0.0, p->host_threads,
+	       s->cpu > 0 ? s->st.packets / s->cpu : 0.0,
+	       s->st.packets ? s->cpu * 1e9 / s->st.packets : 0.0);
 	if (s->a->out_tx)
 		printf("TX frames:      %llu -> %s\n", (unsigned long long)s->tx_frames, s->a->out_tx);
 	if (s->a->out_pass)
@@ -162,12 +166,13 @@ static void summary_text(const struct run_summary *s)
 static int run_batch(struct bn_sim *sim, const struct pkt_list *l, struct bn_sim_result *res,
 		     struct run_summary *s)
 {
-	double t0 = now_sec();
+	double t0 = now_sec(), c0 = cpu_sec();
 	int err;
 
 	memset(&s->st, 0, sizeof(s->st));
 	err = bn_sim_run_batch(sim, l->pkts, l->n, res, &s->st);
 	s->wall = now_sec() - t0;
+	s->cpu = cpu_sec() - c0;
 	if (err)
 		p_err("%s: the simulator failed the batch: %s", s->rp->name, strerror(-err));
 	return err ? EXIT_FAIL : 0;

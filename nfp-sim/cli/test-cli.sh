@@ -324,7 +324,7 @@ else
 		bad "jit text JIT time" "$out$err"
 	# the pcap 3 times in one batch: maps persist, so cnt counts all 6 (one
 	# thread: the program's non-atomic increment cannot race with itself)
-	json_check "run --repeat json" 'j["packets"] == 6 and j["repeat"] == 3 and sum(j["verdicts"].values()) == 6 and j["verdicts"]["DROP"] == 6 and j["sim_ns_per_pkt"] > 0 and abs(j["sim_ns_per_pkt"] * j["host_pps"] / 1e9 - 1) < 1e-3 and j["maps"]["cnt"] == [{"key": "00000000", "value": "0600000000000000"}]' \
+	json_check "run --repeat json" 'j["packets"] == 6 and j["repeat"] == 3 and sum(j["verdicts"].values()) == 6 and j["verdicts"]["DROP"] == 6 and j["sim_ns_per_pkt"] > 0 and abs(j["sim_ns_per_pkt"] * j["host_pps_per_core"] / 1e9 - 1) < 1e-3 and j["maps"]["cnt"] == [{"key": "00000000", "value": "0600000000000000"}]' \
 		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --repeat 3 --islands 1 --fpcs 1 --threads 1 --json
 	run prog run "$P" --pcap "$PC" --repeat 2
 	[ "$rc" -eq 0 ] && grep -q '^repeat: *the pcap replayed 2 times in one batch$' "$T/out" &&

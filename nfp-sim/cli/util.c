@@ -159,6 +159,15 @@ double now_sec(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU time of the whole process (all host threads), in seconds. */
+double cpu_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 const char *prog_type_str(uint32_t bn_prog_type)
 {
 	switch (bn_prog_type) {

@@ -47,6 +47,7 @@ int parse_hex(const char *s, uint8_t *out, size_t cap);
 void hex_str(const void *data, size_t len, char *buf);
 bool all_zero(const void *data, size_t len);
 double now_sec(void);
+double cpu_sec(void);
 const char *prog_type_str(uint32_t bn_prog_type);
 
 #endif /* BPFNIC_CLI_UTIL_H */
