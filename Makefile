@@ -22,6 +22,7 @@ include bpf-tests/build.mk
 include bpf-tests/fuzz/build.mk
 include bpf-tests/bench/build.mk
 include bpf-tests/reject/build.mk
+include nfp-sim/qemu/build.mk
 
 all: $(ALL_TARGETS)
 
