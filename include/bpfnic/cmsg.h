@@ -32,7 +32,7 @@ enum bn_cmsg_type {
 	BN_CMSG_PROG_UNLOAD = 5,	/* -> rc */
 	BN_CMSG_MAP_ALLOC = 6,	/* struct bn_cmsg_map_alloc -> struct bn_cmsg_map_alloc_reply */
 	BN_CMSG_MAP_FREE = 7,	/* struct bn_cmsg_map_op (id) -> rc */
-	BN_CMSG_MAP_LOOKUP = 8,	/* map_op: key -> key, value */
+	BN_CMSG_MAP_LOOKUP = 8,	/* map_op: key -> value */
 	BN_CMSG_MAP_UPDATE = 9,	/* map_op: key, value, flags -> rc */
 	BN_CMSG_MAP_DELETE = 10,	/* map_op: key -> rc */
 	BN_CMSG_MAP_GETNEXT = 11,	/* map_op: key (or BN_MAP_OP_F_FIRST) -> next key */
@@ -133,17 +133,19 @@ struct bn_tlv {
 enum bn_cap {
 	BN_CAP_HELPER = 1,	/* __le32 func_id, __le32 fw addr (one TLV each) */
 	BN_CAP_MAPS = 2,	/* struct bn_cap_maps */
-	BN_CAP_CODE_STORE = 3,	/* __le32 instructions per FPC */
+	BN_CAP_CODE_STORE = 3,	/* __le32 instructions per FPC (images load at
+				 * BN_LOAD_BASE, so code_store - 0x40 remain) */
 	BN_CAP_STACK = 4,	/* __le32 LM stack bytes per thread */
 	BN_CAP_ADJUST_HEAD = 5,	/* __le32 headroom, __le32 min frame */
-	BN_CAP_QUEUES = 6,	/* __le32 queue pairs */
+	BN_CAP_QUEUES = 6,	/* __le32 queue pairs: informational, equals
+				 * BN_REG_MAX_QUEUES (read that before enabling) */
 };
 
 struct bn_cap_maps {
 	__le32 types;		/* bit BPF_MAP_TYPE_x set: supported */
 	__le32 max_maps;
 	__le32 max_key;		/* bytes */
-	__le32 max_value;	/* bytes */
+	__le32 max_value;	/* bytes; key + value of one op fit BN_CMSG_MAX_LEN */
 	__le32 max_entries;	/* device-wide budget */
 };
 

@@ -22,7 +22,25 @@
  *       them to the wire and sets DD.
  *   Control: request ring (driver -> device: one cmsg per descriptor) and
  *       reply ring (driver posts empty buffers; the device writes replies
- *       and unsolicited messages into them, as for RX).
+ *       and unsolicited messages into them, as for RX).  A request is
+ *       answered when a reply buffer is free; posting buffers resumes it.
+ *
+ * Ring lifetime.  Writing a ring's SIZE (re)starts it with HEAD = TAIL = 0;
+ * writing 0 stops it, and from then on the device does not touch that
+ * ring's memory.  Rings may be started and stopped while the device is
+ * enabled (ndo_open/ndo_stop do).  A ring whose descriptors cannot be read
+ * or written back stops until SIZE is written again; a bad buffer costs only
+ * its own descriptor, written back with DD | ERR.
+ *
+ * CTRL_ENABLE runs the data rings (RX, TX); the control rings run whenever
+ * they are configured.  CTRL_RESET is a full function reset: registers and
+ * rings back to reset values, the program unloaded, every map freed,
+ * counters zeroed.
+ *
+ * Frames.  TX frames carry EOP and are 14 .. MAX_MTU + 18 bytes (Ethernet
+ * header and one VLAN tag above the MTU).  RX frames are delivered to RX
+ * queue 0 (no RSS yet); one longer than its buffer is dropped and counted.
+ * Every completion raises the ring's vector (no moderation or mask yet).
  */
 #ifndef BPFNIC_REGS_H
 #define BPFNIC_REGS_H
