@@ -23,6 +23,7 @@ include bpf-tests/fuzz/build.mk
 include bpf-tests/bench/build.mk
 include bpf-tests/reject/build.mk
 include nfp-sim/qemu/build.mk
+include bpf-tests/vm/build.mk
 
 all: $(ALL_TARGETS)
 

@@ -3,7 +3,8 @@
 # when something is missing.  Used by make check/demo/bench/fuzz and CI.
 set -euo pipefail
 pkgs=(build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev
-      linux-headers-amd64 bpftool python3 kmod)
+      linux-headers-amd64 bpftool python3 kmod cpio busybox-static ethtool tcpdump
+      xdp-tools iproute2 qemu-system-data seabios)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
