@@ -151,7 +151,7 @@ fi
 # ---- bpfnic ------------------------------------------------------------------------------------
 bnames=("boot + bpfnic.ko loads" "link UP/LOWER_UP" "ethtool -i firmware version"
         "replayed frames arrive in the guest byte-exact" "guest-sent frames arrive on the host byte-exact"
-        "ethtool -S counters move" "unload/reload under traffic" "packets/s through the device")
+        "ethtool -S counters move" "unload/reload under traffic" "RX steering" "packets/s through the device")
 if [ $have_bq = 0 ]; then
 	skp "bpfnic: device enumerates: $why_bq"
 	for n in "${bnames[@]}"; do skp "bpfnic: $n: $why_bq"; done
@@ -216,6 +216,26 @@ if [ $rc = 0 ] && [ "$rounds" = 3 ] && [ "${arx:-0}" -ge 50 ] &&
 	ok "bpfnic: unload/reload x3 under traffic, receives after ($after)"
 else
 	bad "bpfnic: unload/reload under traffic (exit $rc, $rounds/3 rounds, after: ${after:-none})"; show_fail reload
+fi
+
+# RX steering: two vCPUs give two queue pairs; the L4 LB capture's IPv4
+# flows must reach both RX queues (regs.h: Frames), and all of them arrive.
+if [ -f build/pcap/l4lb.pcap ]; then
+	nl4=$(python3 -c 'import sys; sys.path.insert(0, "scripts"); import wire; print(len(wire.read_pcap("build/pcap/l4lb.pcap")))')
+	scripts/vm.sh --qemu "$bq" --module "$ko" --smp 2 --timeout $vmto --self-ready \
+		--pcap-in build/pcap/l4lb.pcap -- rss.sh "$nl4" >"$tmp/rss.out" 2>"$tmp/rss.err"; rc=$?
+	nq=$(sed -n 's/^BN queues //p' "$tmp/rss.out")
+	per=$(sed -n 's/^BN rxq //p' "$tmp/rss.out" | tr '\n' ' ')
+	busy=$(sed -n 's/^BN rxq [0-9]* //p' "$tmp/rss.out" | awk '$1 > 0' | wc -l)
+	tot=$(sed -n 's/^BN rxq [0-9]* //p' "$tmp/rss.out" | awk '{s += $1} END {print s + 0}')
+	if [ $rc = 0 ] && [ "${nq:-0}" -ge 2 ] && [ "$busy" = "$nq" ] && [ "$tot" = "$nl4" ]; then
+		ok "bpfnic: RX steering spreads $tot flows over $nq queues (queue packets: $per)"
+	else
+		bad "bpfnic: RX steering (exit $rc, ${nq:-?} queues, $busy busy, $tot of $nl4 frames: $per)"
+		show_fail rss
+	fi
+else
+	skp "bpfnic: RX steering: build/pcap/l4lb.pcap not built"
 fi
 
 # packets/s: the host replays PPS_N 64-byte frames as fast as the NIC takes them

@@ -38,8 +38,10 @@
  * counters zeroed.
  *
  * Frames.  TX frames carry EOP and are 14 .. MAX_MTU + 18 bytes (Ethernet
- * header and one VLAN tag above the MTU).  RX frames are delivered to RX
- * queue 0 (no RSS yet); one longer than its buffer is dropped and counted.
+ * header and one VLAN tag above the MTU).  RX frames are steered to queue
+ * hash % NUM_QUEUES, the hash covering the IPv4/IPv6 source and destination
+ * addresses and, for TCP/UDP (not IPv4 fragments), the ports; other frames
+ * go to queue 0.  A frame longer than its buffer is dropped and counted.
  * Every completion raises the ring's vector (no moderation or mask yet).
  */
 #ifndef BPFNIC_REGS_H

@@ -8,10 +8,12 @@
  * netdev run through the model; its verdicts come back through bn_sim_ops.
  *
  * Choices the contract leaves open:
- *  - RX steering: every frame from the wire goes to queue pair 0 (the
- *    model's rx_queue 0); the other queue pairs carry host TX only.  Frames
- *    wait in the netdev's queue while the device is disabled or RX ring 0
- *    has no free buffer, whatever the program would do with them.
+ *  - RX steering (regs.h: Frames): a hash of the IPv4/IPv6 addresses, and
+ *    of the TCP/UDP ports when the frame has them (not IPv4 fragments),
+ *    picks the queue among NUM_QUEUES; other frames go to queue 0.  The
+ *    queue is also the program's rx_queue_index.  A frame waits in the
+ *    netdev's queue while the device is disabled or its RX ring has no free
+ *    buffer, whatever the program would do with it.
  *  - The control rings run whether or not CTRL_ENABLE is set; RX/TX rings
  *    only while it is.  A request is answered only when a reply buffer is
  *    posted; posting reply buffers restarts the request ring.
@@ -336,21 +338,88 @@ static void bpfnic_sim_log(void *opaque, const char *msg)
 static bool bpfnic_can_receive(NetClientState *nc)
 {
     BpfnicState *s = qemu_get_nic_opaque(nc);
+    unsigned q;
 
-    return bpfnic_enabled(s) &&
-           !bpfnic_ring_empty(&s->rings[BPFNIC_RING_RX(0)]);
+    if (!bpfnic_enabled(s)) {
+        return false;
+    }
+    for (q = 0; q < s->regs[R(BN_REG_NUM_QUEUES)] && q < BN_MAX_QUEUES; q++) {
+        if (!bpfnic_ring_empty(&s->rings[BPFNIC_RING_RX(q)])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint32_t bpfnic_mix(uint32_t h, const uint8_t *p, size_t n)
+{
+    while (n--) {               /* FNV-1a */
+        h = (h ^ *p++) * 16777619u;
+    }
+    return h;
+}
+
+/*
+ * The flow hash: addresses, then ports for TCP/UDP.  Reads only within
+ * @size; anything it cannot parse hashes to 0 (queue 0).
+ */
+static uint32_t bpfnic_flow_hash(const uint8_t *buf, size_t size)
+{
+    size_t l3 = 14, l4, alen;
+    uint16_t proto;
+    uint8_t ipproto;
+    uint32_t h = 2166136261u;
+
+    if (size < l3) {
+        return 0;
+    }
+    proto = lduw_be_p(buf + 12);
+    if ((proto == 0x8100 || proto == 0x88a8) && size >= l3 + 4) {
+        proto = lduw_be_p(buf + 16);
+        l3 += 4;
+    }
+    if (proto == 0x0800 && size >= l3 + 20 && (buf[l3] >> 4) == 4) {
+        l4 = l3 + (buf[l3] & 0xf) * 4;
+        ipproto = buf[l3 + 9];
+        alen = 8;
+        h = bpfnic_mix(h, buf + l3 + 12, alen);
+        if (lduw_be_p(buf + l3 + 6) & 0x3fff) {     /* a fragment: no ports */
+            return h;
+        }
+    } else if (proto == 0x86dd && size >= l3 + 40) {
+        l4 = l3 + 40;
+        ipproto = buf[l3 + 6];
+        h = bpfnic_mix(h, buf + l3 + 8, 32);
+    } else {
+        return 0;
+    }
+    if ((ipproto == 6 || ipproto == 17) && size >= l4 + 4) {
+        h = bpfnic_mix(h, buf + l4, 4);
+    }
+    return h;
+}
+
+static unsigned bpfnic_rx_queue(BpfnicState *s, const uint8_t *buf, size_t size)
+{
+    uint32_t nq = s->regs[R(BN_REG_NUM_QUEUES)];
+
+    nq = MIN(MAX(nq, 1), BN_MAX_QUEUES);
+    return bpfnic_flow_hash(buf, size) % nq;
 }
 
 static ssize_t bpfnic_receive(NetClientState *nc, const uint8_t *buf,
                               size_t size)
 {
     BpfnicState *s = qemu_get_nic_opaque(nc);
+    unsigned q = bpfnic_rx_queue(s, buf, size);
     struct bn_sim_pkt pkt = {
-        .data = buf, .len = size, .ifindex = 1, .rx_queue = 0,
+        .data = buf, .len = size, .ifindex = 1, .rx_queue = q,
     };
     struct bn_sim_result res = { 0 };
 
-    if (!bpfnic_can_receive(nc)) {
+    /* no buffer on the frame's queue: QEMU holds it until a kick */
+    if (!bpfnic_enabled(s) ||
+        bpfnic_ring_empty(&s->rings[BPFNIC_RING_RX(q)])) {
         return 0;
     }
     trace_bpfnic_rx(size, s->prog_loaded);
