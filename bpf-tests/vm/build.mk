@@ -3,3 +3,6 @@
 # built by the device check that runs before this one) and
 # build/kmod/bpfnic.ko (built by scripts/check-kbuild.sh).
 CHECKS += scripts/check-vm.sh
+# The driver's own smoke test in the guest: probe, link, ethtool -i/-S/-g/-G,
+# RX/TX, MTU changes, down/up, unload/reload while traffic flows.
+CHECKS += driver/tests/vm-smoke.sh
