@@ -71,6 +71,7 @@ static void jit_destroy(struct bn_jit *j)
 	env->free(env->priv, j->ji);
 	env->free(env->priv, j->off);
 	env->free(env->priv, j->code);
+	env->free(env->priv, j->uc);
 	env->free(env->priv, j->tag);
 	env->free(env->priv, j->tgt);
 	env->free(env->priv, j->frames);
@@ -120,6 +121,7 @@ static int jit_init(struct bn_jit *j, const struct bn_jit_in *in,
 	j->off = jit_zalloc(j, in->len + 1, sizeof(*j->off));
 	j->cap = 2 * in->len + 64 < j->max_code ? 2 * in->len + 64 : j->max_code;
 	j->code = jit_zalloc(j, j->cap, sizeof(*j->code));
+	j->uc = jit_zalloc(j, j->cap, sizeof(*j->uc));
 	j->tag = jit_zalloc(j, j->cap, sizeof(*j->tag));
 	j->tgt = jit_zalloc(j, j->cap, sizeof(*j->tgt));
 	j->frames = jit_zalloc(j, in->nsubprogs, sizeof(*j->frames));
@@ -137,7 +139,10 @@ static void jit_translate(struct bn_jit *j)
 		struct jit_insn *ji = &j->ji[i];
 
 		j->cur = i;
+		if (ji->flags & JI_LABEL)
+			jit_kc_forget(j);
 		if (in->subprogs[ji->sub].start == i) {
+			jit_kc_forget(j);
 			j->frames[ji->sub].entry = j->ncode;
 			jit_prologue(j, ji->sub);
 		}
@@ -170,20 +175,18 @@ static void jit_resolve(struct bn_jit *j)
 /* Write every branch target into its word (image-relative; BR_REL adds the base). */
 static void jit_patch(struct bn_jit *j)
 {
-	struct bn_ucode uc;
 	const char *why;
 	u32 u;
 
 	for (u = 0; u < j->ncode && !j->error; u++) {
 		if (j->tag[u] != BN_RELOC_BR_REL)
 			continue;
-		if (j->tgt[u] + BN_LOAD_BASE > FIELD_MAX(BN_F_TARGET) ||
-		    bn_decode(j->code[u], &uc, &why)) {
+		if (j->tgt[u] + BN_LOAD_BASE > FIELD_MAX(BN_F_TARGET)) {
 			jit_internal(j, "branch target does not fit");
 			return;
 		}
-		uc.target = j->tgt[u];
-		if (bn_encode(&uc, &j->code[u], &why))
+		j->uc[u].target = j->tgt[u];
+		if (bn_encode(&j->uc[u], &j->code[u], &why))
 			jit_internal(j, why);
 	}
 }

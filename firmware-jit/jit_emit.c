@@ -178,6 +178,7 @@ int jit_grow(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	u32 cap = j->cap * 2 < j->max_code ? j->cap * 2 : j->max_code;
+	struct bn_ucode *uc;
 	u64 *code;
 	u32 *tgt;
 	u8 *tag;
@@ -188,22 +189,27 @@ int jit_grow(struct bn_jit *j)
 		return j->error;
 	}
 	code = env->alloc(env->priv, cap * sizeof(*code));
+	uc = env->alloc(env->priv, cap * sizeof(*uc));
 	tag = env->alloc(env->priv, cap);
 	tgt = env->alloc(env->priv, cap * sizeof(*tgt));
-	if (!code || !tag || !tgt) {
+	if (!code || !uc || !tag || !tgt) {
 		env->free(env->priv, code);
+		env->free(env->priv, uc);
 		env->free(env->priv, tag);
 		env->free(env->priv, tgt);
 		jit_fail(j, -ENOMEM, "out of memory");
 		return j->error;
 	}
 	__builtin_memcpy(code, j->code, j->ncode * sizeof(*code));
+	__builtin_memcpy(uc, j->uc, j->ncode * sizeof(*uc));
 	__builtin_memcpy(tag, j->tag, j->ncode);
 	__builtin_memcpy(tgt, j->tgt, j->ncode * sizeof(*tgt));
 	env->free(env->priv, j->code);
+	env->free(env->priv, j->uc);
 	env->free(env->priv, j->tag);
 	env->free(env->priv, j->tgt);
 	j->code = code;
+	j->uc = uc;
 	j->tag = tag;
 	j->tgt = tgt;
 	j->cap = cap;
@@ -229,6 +235,7 @@ static void __emit(struct bn_jit *j, struct bn_ucode *u, u8 tag, u32 tgt)
 	jit_track(j, u->srca, span);
 	jit_track(j, u->srcb, span);
 	j->code[j->ncode] = w;
+	j->uc[j->ncode] = *u;
 	j->tag[j->ncode] = tag;
 	j->tgt[j->ncode] = tgt;
 	j->ncode++;
@@ -471,8 +478,59 @@ static u8 alu_swapped(u8 op)
 	}
 }
 
+/*
+ * Constant cache (imm_fold): a constant that takes two instructions to build
+ * for the B port goes to GPR JIT_KC + k, where later instructions of the
+ * same straight-line stretch find it.  Every label and call forgets them.
+ */
+void jit_kc_forget(struct bn_jit *j)
+{
+	j->kc_ok = 0;
+}
+
+static s32 kc_find(const struct bn_jit *j, u32 v)
+{
+	u32 k;
+
+	for (k = 0; k < JIT_NKC; k++)
+		if ((j->kc_ok & (1u << k)) && j->kc[k] == v)
+			return k;
+	return -1;
+}
+
+static bool imm_wide(u32 v)
+{
+	u32 bsh;
+
+	for (bsh = 0; bsh <= 2; bsh++)
+		if (!(v & ~(0xffffu << (8 * bsh))) || !(~v & ~(0xffffu << (8 * bsh))))
+			return false;
+	return true;
+}
+
+/* The GPR that holds wide constant @v, built there if need be. */
+static struct jv kc_get(struct bn_jit *j, u32 v)
+{
+	s32 k = kc_find(j, v);
+
+	if (k < 0) {
+		k = j->kc_next;
+		j->kc_next = (j->kc_next + 1) % JIT_NKC;
+		j->kc_ok &= ~(1u << k);
+		wrp_imm(j, reg_both(JIT_KC + k), v);
+		j->kc[k] = v;
+		j->kc_ok |= 1u << k;
+	} else {
+		j->kc_next = (k + 1) % JIT_NKC;	/* keep the one just used */
+	}
+	return jv_gpr(JIT_KC + k);
+}
+
 static struct jv jv_via(struct bn_jit *j, u8 tmp, struct jv v)
 {
+	if (tmp == JIT_T_B && v.kind == JV_IMM && jit_pass_on(j, BN_PASS_imm_fold) &&
+	    imm_wide(jv_value(&v)))
+		return kc_get(j, jv_value(&v));
 	wrp_mov(j, reg_both(tmp), v);
 	return jv_gpr(tmp);
 }
@@ -635,6 +693,7 @@ void emit_call(struct bn_jit *j, u8 tag, u32 tgt)
 {
 	__emit_branch(j, BN_OP_call, 0, reg_none(), reg_none(), reg_both(JIT_LINK),
 		      tag, tgt);
+	jit_kc_forget(j);
 }
 
 void emit_rtn(struct bn_jit *j, swreg a)
@@ -702,6 +761,7 @@ void jit_patch_target(struct bn_jit *j, u32 at, u32 tgt)
 {
 	if (!j->error && at < j->ncode)
 		j->tgt[at] = tgt;
+	jit_kc_forget(j);	/* @tgt is a label */
 }
 
 /* ---- wrp: idioms ------------------------------------------------------------------ */
@@ -739,8 +799,15 @@ static bool wrp_imm_one(struct bn_jit *j, swreg dst, u32 v)
  */
 void wrp_imm(struct bn_jit *j, swreg dst, u32 v)
 {
+	s32 k;
+
 	if (wrp_imm_one(j, dst, v))
 		return;
+	k = kc_find(j, v);
+	if (k >= 0 && dst.v != reg_both(JIT_KC + k).v) {
+		emit_ldf(j, dst, jv_gpr(JIT_KC + k), 0xf, true);
+		return;
+	}
 	if (!swreg_readable(dst)) {
 		wrp_imm(j, reg_both(JIT_T_B), v);
 		__emit_alu(j, BN_OP_mov, dst, reg_none(), reg_b(JIT_T_B), 0, 0);

@@ -181,15 +181,39 @@ static const struct {
 };
 
 /*
+ * `and` with a constant too wide for imm8 whose bytes are all 0x00 or 0xff
+ * (imm_fold): the 0xff bytes of x, zero-filled, in one ld_field.
+ * Return: the byte mask, or 0 when that does not apply.
+ */
+static u8 and_byte_mask(const struct bn_jit *j, struct jv x, u32 c)
+{
+	u8 mask = 0, b, k, shc, amt;
+
+	if (!jit_pass_on(j, BN_PASS_imm_fold) || x.kind == JV_IMM ||
+	    jv_imm8(j, c, true, &b, &shc, &amt))
+		return 0;
+	for (k = 0; k < 4; k++) {
+		b = c >> (8 * k);
+		if (b != 0 && b != 0xff)
+			return 0;
+		mask |= b ? 1u << k : 0;
+	}
+	return mask == 0xf ? 0 : mask;
+}
+
+/*
  * One half of a bitwise operation, folding constant operands: and 0, or
  * and xor with 0, and with ~0 and or ~0 need no ALU work; xor ~0 is a not.
  */
 static void bitwise32(struct bn_jit *j, u8 op, u8 gpr, struct jv x, struct jv y)
 {
 	u32 c = y.imm;
+	u8 mask;
 
 	if (y.kind != JV_IMM || y.shc)
 		emit_alu(j, op, reg_both(gpr), x, y);
+	else if (op == BN_OP_and && (mask = and_byte_mask(j, x, c)))
+		emit_ldf(j, reg_both(gpr), x, mask, true);
 	else if ((op == BN_OP_and && !c) || (op == BN_OP_or && c == ~0u))
 		wrp_imm(j, reg_both(gpr), c);
 	else if ((op == BN_OP_and && c == ~0u) || (op != BN_OP_and && !c))

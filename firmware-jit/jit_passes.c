@@ -665,7 +665,7 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
 static void pass_liveness(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
-	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true;
+	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true, back = false;
 	struct jit_ud *ud;
 	u32 i, rounds = 0;
 	u16 *in;
@@ -684,12 +684,16 @@ static void pass_liveness(struct bn_jit *j)
 		ud[i].callee = -1;
 		if (is_pcall(jit_insn(j, i)) && sub_of_call(j, i) > 0)
 			ud[i].callee = j->in->subprogs[sub_of_call(j, i)].start;
+		back |= (ud[i].nsucc && ud[i].succ[ud[i].nsucc - 1] <= i) ||
+			(ud[i].callee >= 0 && (u32)ud[i].callee <= i);
 	}
+	/* without backward edges one backward sweep reaches the fixed point */
 	while (changed && rounds++ <= j->in->len) {
 		changed = false;
 		for (i = j->in->len; i-- > 0;)
 			if (!(j->ji[i].flags & JI_HALF))
 				changed |= live_step(j, i, in, &ud[i], faint);
+		changed &= back;
 	}
 out:
 #ifdef JIT_PROFILE
@@ -1664,6 +1668,23 @@ static bool wc_ends(const struct bn_jit *j, u32 i, u8 cls)
 	       cls == JC_PKT_OTHER;
 }
 
+/*
+ * The scan step of an ALU instruction that is no jump target: it only
+ * renames map window bases (ws_kill() + ws_track() without the rest).
+ */
+static void ws_alu(struct jit_coalesce *c, const struct bpf_insn *insn)
+{
+	u32 k;
+
+	for (k = 1; k < JIT_NGROUPS; k++) {
+		c->cur.names[k] &= ~R(insn->dst_reg);
+		if (insn->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
+		    insn->src_reg != JIT_REG_R10 && (c->cur.names[k] & R(insn->src_reg)))
+			c->cur.names[k] |= R(insn->dst_reg);
+	}
+	c->cur.names[0] &= ~R(insn->dst_reg);
+}
+
 static void coalesce_scan(struct bn_jit *j, struct jit_coalesce *c)
 {
 	bool fall = false;
@@ -1673,7 +1694,14 @@ static void coalesce_scan(struct bn_jit *j, struct jit_coalesce *c)
 	c->wc = -1;
 	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
 		const struct bpf_insn *insn = jit_insn(j, i);
-		u8 cls = coalesce_class(j, i);
+		u8 cls;
+
+		if (is_alu_class(insn->code) && !(j->ji[i].flags & JI_LABEL)) {
+			ws_alu(c, insn);
+			fall = true;
+			continue;
+		}
+		cls = coalesce_class(j, i);
 
 		if (cls == JC_PKT_LOAD && !(j->ji[i].flags & JI_LABEL) && wc_covers(j, c, i)) {
 			/* store-to-load forwarding from the staging buffer */
@@ -1795,17 +1823,13 @@ void jit_run_passes(struct bn_jit *j)
 
 static const struct bn_isa_info *uc_info(const struct bn_jit *j, u32 u, struct bn_ucode *uc)
 {
-	const char *why;
-
-	if (bn_decode(j->code[u], uc, &why))
-		return NULL;
+	*uc = j->uc[u];
 	return &bn_isa[uc->op];
 }
 
-/* Cheap looks at a word the JIT itself encoded: opcode, defer slots. */
 static u8 uc_op(const struct bn_jit *j, u32 u)
 {
-	return FIELD_GET(BN_F_OPC, j->code[u]);
+	return j->uc[u].op;
 }
 
 static bool uc_branch(const struct bn_jit *j, u32 u)
@@ -1815,7 +1839,7 @@ static bool uc_branch(const struct bn_jit *j, u32 u)
 
 static u32 uc_defer(const struct bn_jit *j, u32 u)
 {
-	return uc_branch(j, u) ? FIELD_GET(BN_F_DEFER, j->code[u]) : 0;
+	return uc_branch(j, u) ? j->uc[u].defer : 0;
 }
 
 /* Resource number of an operand: GPR n (either bank) -> n, lm[w] -> 64 + w. */
@@ -1871,16 +1895,19 @@ static bool in_slot(const struct bn_jit *j, u32 u)
 
 static void uc_rotate(struct bn_jit *j, u32 from, u32 to)
 {
+	struct bn_ucode x = j->uc[to];
 	u64 c = j->code[to];
 	u8 t = j->tag[to];
 	u32 g = j->tgt[to], k;
 
 	for (k = to; k > from; k--) {
 		j->code[k] = j->code[k - 1];
+		j->uc[k] = j->uc[k - 1];
 		j->tag[k] = j->tag[k - 1];
 		j->tgt[k] = j->tgt[k - 1];
 	}
 	j->code[from] = c;
+	j->uc[from] = x;
 	j->tag[from] = t;
 	j->tgt[from] = g;
 }
@@ -1889,6 +1916,7 @@ static void uc_set(struct bn_jit *j, u32 u, const struct bn_ucode *uc)
 {
 	const char *why;
 
+	j->uc[u] = *uc;
 	if (bn_encode(uc, &j->code[u], &why))
 		jit_internal(j, why);
 }
@@ -1936,6 +1964,7 @@ static void pass_defer_before(struct bn_jit *j)
 
 struct uc_out {
 	u64 *code;
+	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 n, cap;
@@ -1944,6 +1973,7 @@ struct uc_out {
 static void out_put(struct bn_jit *j, struct uc_out *o, u32 u)
 {
 	o->code[o->n] = j->code[u];
+	o->uc[o->n] = j->uc[u];
 	o->tag[o->n] = j->tag[u];
 	o->tgt[o->n] = j->tgt[u];
 	o->n++;
@@ -2009,6 +2039,7 @@ static void remap(struct bn_jit *j, const u32 *map)
 /* The rewritten code becomes the JIT's; the old arrays go with @o. */
 static void swap_code(struct bn_jit *j, struct uc_out *o)
 {
+	struct bn_ucode *uc = j->uc;
 	u64 *code = j->code;
 	u8 *tag = j->tag;
 	u32 *tgt = j->tgt, cap = j->cap;
@@ -2016,9 +2047,11 @@ static void swap_code(struct bn_jit *j, struct uc_out *o)
 	j->cap = o->cap;
 	o->cap = cap;
 	j->code = o->code;
+	j->uc = o->uc;
 	j->tag = o->tag;
 	j->tgt = o->tgt;
 	o->code = code;
+	o->uc = uc;
 	o->tag = tag;
 	o->tgt = tgt;
 }
@@ -2037,9 +2070,10 @@ static void pass_branch_rewrite(struct bn_jit *j)
 	o.cap = o.cap < j->max_code ? o.cap : j->max_code;
 	map = env->alloc(env->priv, (j->ncode + 1) * sizeof(*map));
 	o.code = env->alloc(env->priv, o.cap * sizeof(*o.code));
+	o.uc = env->alloc(env->priv, o.cap * sizeof(*o.uc));
 	o.tag = env->alloc(env->priv, o.cap);
 	o.tgt = env->alloc(env->priv, o.cap * sizeof(*o.tgt));
-	if (!map || !o.code || !o.tag || !o.tgt) {
+	if (!map || !o.code || !o.uc || !o.tag || !o.tgt) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -2055,6 +2089,7 @@ static void pass_branch_rewrite(struct bn_jit *j)
 out:
 	env->free(env->priv, map);
 	env->free(env->priv, o.code);
+	env->free(env->priv, o.uc);
 	env->free(env->priv, o.tag);
 	env->free(env->priv, o.tgt);
 }

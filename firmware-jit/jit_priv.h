@@ -31,6 +31,8 @@
 #define JIT_T3		27
 #define JIT_LINK	BN_ABI_LINK	/* 28: return address of call/rtn        */
 #define JIT_FP		29	/* LM_FP of the running function (bpf calls)     */
+#define JIT_KC		30	/* 30, 31: wide constants reused in a block     */
+#define JIT_NKC		2
 
 #define JIT_REG_R10	BPF_REG_10
 #define JIT_NREGS	11
@@ -295,6 +297,8 @@ struct jit_frame {
  * @wcs, @nwcs: combined packet writes
  * @stack_size: deepest LM use of the program
  * @has_calls: the program makes bpf-to-bpf calls (JIT_FP is set up)
+ * @kc, @kc_ok, @kc_next: constants held in GPRs JIT_KC.. (imm_fold), which
+ *	are valid, the one to replace next
  */
 struct bn_jit {
 	const struct bn_jit_in *in;
@@ -303,6 +307,7 @@ struct bn_jit {
 	struct jit_insn *ji;
 	u32 *off;
 	u64 *code;
+	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 ncode, cap, max_code;
@@ -318,6 +323,8 @@ struct bn_jit {
 	u32 nwcs;
 	u32 stack_size;
 	bool has_calls;
+	u32 kc[JIT_NKC];
+	u8 kc_ok, kc_next;
 };
 
 static inline bool jit_pass_on(const struct bn_jit *j, enum bn_jit_pass p)
@@ -392,6 +399,7 @@ void emit_alu_pair(struct bn_jit *j, u8 op_lo, u8 op_hi, swreg dlo, swreg dhi,
 void emit_add_imm(struct bn_jit *j, swreg dst, struct jv x, s32 v);
 void emit_dshf(struct bn_jit *j, swreg dst, struct jv x, struct jv y, u8 amt);
 void emit_ldf(struct bn_jit *j, swreg dst, struct jv y, u8 mask, bool zf);
+void jit_kc_forget(struct bn_jit *j);
 void emit_immed(struct bn_jit *j, swreg dst, u16 imm16, u8 bsh, bool inv, u8 tag,
 		u32 arg);
 void emit_br(struct bn_jit *j, u8 cond, u32 tgt);

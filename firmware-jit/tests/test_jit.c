@@ -362,6 +362,14 @@ static const struct pass_case pass_cases[] = {
 	{ "imm_fold: constant source register", BN_PASS_imm_fold, {
 		PKT_PROLOGUE(5), LDX_MEM(BPF_W, 3, 6, 0), MOV64_IMM(4, 0x0f0), ALU64_REG(BPF_AND, 3, 4),
 		MOV64_REG(0, 3), EXIT(), MOV64_IMM(0, 1), EXIT() } },
+	{ "imm_fold: and with a byte mask is one ld_field", BN_PASS_imm_fold, {
+		PKT_PROLOGUE(5), LDX_MEM(BPF_W, 3, 6, 0), ALU32_IMM(BPF_MUL, 3, 3),
+		ALU32_IMM(BPF_AND, 3, 0xff00ff00), MOV64_REG(0, 3), EXIT(), MOV64_IMM(0, 1),
+		EXIT() } },
+	{ "imm_fold: a wide constant built once per block", BN_PASS_imm_fold, {
+		PKT_PROLOGUE(6), LDX_MEM(BPF_W, 3, 6, 0), ALU32_IMM(BPF_ADD, 3, 0x12345678),
+		ALU32_IMM(BPF_XOR, 3, 0x12345678), ALU32_IMM(BPF_SUB, 3, 0x12345678),
+		MOV64_REG(0, 3), EXIT(), MOV64_IMM(0, 1), EXIT() }, BN_OP_immed_hi },
 	{ "fuse_shift: mov, shift and add", BN_PASS_fuse_shift, {
 		PKT_PROLOGUE(7), LDX_MEM(BPF_W, 3, 6, 0), LDX_MEM(BPF_W, 4, 6, 4), MOV32_REG(5, 3),
 		ALU32_IMM(BPF_LSH, 5, 3), ALU32_REG(BPF_ADD, 4, 5), MOV32_REG(0, 4), EXIT(),
