@@ -168,6 +168,21 @@ static int map_install(struct bn_sim *sim, struct bn_map *m, char *err, size_t e
 	return 0;
 }
 
+uint32_t bn_sim_max_maps(void)
+{
+	return BN_SIM_MAX_MAPS;
+}
+
+uint32_t bn_sim_max_key(void)
+{
+	return BN_MAP_MAX_KEY;
+}
+
+uint32_t bn_sim_max_value(void)
+{
+	return BN_MAP_MAX_VALUE;
+}
+
 int bn_sim_map_create(struct bn_sim *sim, const struct bn_image_map *def, uint32_t *id,
 		      char *err, size_t errlen)
 {

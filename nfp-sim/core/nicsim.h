@@ -63,6 +63,21 @@ struct bn_sim *bn_sim_create(const struct bn_sim_params *p, const struct bn_sim_
 			     char *err, size_t errlen);
 void bn_sim_destroy(struct bn_sim *sim);
 
+/* ---- what the device offers (capabilities for a driver) ------------------- */
+/*
+ * The firmware helpers: fills up to @max (eBPF helper id, firmware address)
+ * pairs and returns how many the firmware has.
+ */
+uint32_t bn_sim_helpers(uint32_t *ids, uint32_t *addrs, uint32_t max);
+/* Longest frame a program can run on (CTM frame less headroom and tailroom). */
+uint32_t bn_sim_max_frame(const struct bn_sim_params *p);
+/* LM stack bytes each thread's program may use (the thread's LM window). */
+uint32_t bn_sim_stack_size(const struct bn_sim_params *p);
+/* Map engine limits: map ids, key bytes, value bytes. */
+uint32_t bn_sim_max_maps(void);
+uint32_t bn_sim_max_key(void);
+uint32_t bn_sim_max_value(void);
+
 /* ---- map engine (maps live in EMEM) -------------------------------------- */
 #define BN_SIM_ANY	0	/* BPF_ANY */
 #define BN_SIM_NOEXIST	1	/* BPF_NOEXIST */

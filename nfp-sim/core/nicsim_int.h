@@ -256,6 +256,13 @@ enum bn_run_rc {
 /* params.c */
 u32 bn_frame_size(const struct bn_sim_params *p);
 
+/* Packet bytes a CTM frame of @frame bytes holds (less headroom, tailroom). */
+static inline u32 bn_frame_room(u32 frame)
+{
+	return frame > BN_XDP_HEADROOM + BN_SKB_SHINFO ?
+	       frame - BN_XDP_HEADROOM - BN_SKB_SHINFO : 0;
+}
+
 /* sim.c */
 void bn_log(struct bn_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bn_thr_why(struct bn_thr *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -39,6 +39,16 @@ static u32 pow2_floor(u32 x)
 	return 1u << (31 - __builtin_clz(x));
 }
 
+uint32_t bn_sim_max_frame(const struct bn_sim_params *p)
+{
+	return bn_frame_room(bn_frame_size(p));
+}
+
+uint32_t bn_sim_stack_size(const struct bn_sim_params *p)
+{
+	return p->threads ? p->lm_size / p->threads : 0;
+}
+
 /* The CTM frame each thread's packets use: BN_PKT_FRAME, or less to fit. */
 u32 bn_frame_size(const struct bn_sim_params *p)
 {

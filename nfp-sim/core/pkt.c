@@ -182,7 +182,7 @@ static void pkt_skip(struct bn_batch *b, struct bn_fpc *f, u32 idx, int action,
 
 static bool pkt_fits(struct bn_batch *b, struct bn_fpc *f, u32 idx)
 {
-	u32 len = b->pkts[idx].len, max = f->sim->frame - BN_XDP_HEADROOM - BN_SKB_SHINFO;
+	u32 len = b->pkts[idx].len, max = bn_frame_room(f->sim->frame);
 	char msg[96];
 
 	if (len >= BN_ETH_HLEN && len <= max)

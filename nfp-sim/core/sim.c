@@ -93,6 +93,17 @@ u32 bn_helper_id(u32 slot)
 	return helpers[slot].id;
 }
 
+uint32_t bn_sim_helpers(uint32_t *ids, uint32_t *addrs, uint32_t max)
+{
+	u32 i;
+
+	for (i = 0; i < BN_NUM_HELPERS && i < max; i++) {
+		ids[i] = helpers[i].id;
+		addrs[i] = bn_stub_addr(helpers[i].id);
+	}
+	return BN_NUM_HELPERS;
+}
+
 /* ---- construction ------------------------------------------------------------------ */
 
 void bn_rng_seed(struct bn_rng *r, u64 seed, u64 stream)

@@ -51,7 +51,6 @@
 #include <bpfnic/regs.h>
 #include <bpfnic/cmsg.h>
 #include "nicsim.h"
-#include "nicsim_ext.h"
 
 #define TYPE_BPFNIC "bpfnic"
 OBJECT_DECLARE_SIMPLE_TYPE(BpfnicState, BPFNIC)
