@@ -21,6 +21,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wire import free_udp_port  # noqa: E402
+
 # ---- the contract (include/bpfnic/regs.h, cmsg.h) ---------------------------
 VENDOR, DEVICE, REVISION = 0x1234, 0xB9FC, 0x01
 REG_MAGIC, REG_ABI, REG_CTRL, REG_STATUS = 0x00, 0x04, 0x08, 0x0C
@@ -187,14 +190,6 @@ def wait_for(fn, timeout=3.0):
             return True
         time.sleep(0.02)
     return False
-
-
-def udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def frame(n, seed):
@@ -459,7 +454,7 @@ def main():
     qemu = sys.argv[1]
     logpath = sys.argv[2] if len(sys.argv) > 2 else os.devnull
     image = sys.argv[3] if len(sys.argv) > 3 else None
-    dev_port, peer_port = udp_port(), udp_port()
+    dev_port, peer_port = free_udp_port(), free_udp_port()
     peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     peer.bind(("127.0.0.1", peer_port))
     peer.settimeout(3)
