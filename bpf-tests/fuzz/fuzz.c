@@ -34,6 +34,12 @@
 #define STACK_SLOTS	8	/* r10-8 .. r10-64, initialised up front */
 #define KEY_OFF		(-72)
 
+/* The array map every generated program references (map index 0). */
+static const struct bn_image_map fz_map = {
+	.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = MAP_VAL,
+	.max_entries = MAP_ENTRIES, .name = "fz",
+};
+
 struct rng {
 	__u64 s;
 };
@@ -352,7 +358,8 @@ static int kernel_run(const struct bpf_insn *insns, __u32 n, const __u8 (*pkts)[
 	int mfd, pfd, err = 0;
 	__u32 i, k;
 
-	mfd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "fz", 4, MAP_VAL, MAP_ENTRIES, NULL);
+	mfd = bpf_map_create(fz_map.type, fz_map.name, fz_map.key_size, fz_map.value_size,
+			     fz_map.max_entries, NULL);
 	if (mfd < 0)
 		return -errno;
 	memcpy(prog, insns, n * sizeof(*insns));
@@ -409,19 +416,15 @@ static void jit_free(void *priv, void *p)
 static int device_build(const struct bpf_insn *insns, __u32 n, __u32 disabled,
 			void **img, size_t *img_len, char *why)
 {
-	static const struct bn_image_map map = {
-		.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = MAP_VAL,
-		.max_entries = MAP_ENTRIES, .name = "fz",
-	};
 	struct bn_jit_env env = { jit_alloc, jit_free, jit_print, why };
 	struct bn_jit_opts opts = { .sz = sizeof(opts), .disabled_passes = disabled };
 	struct bn_jit_subprog subs[8];
 	struct bn_insn_meta *meta = calloc(n, sizeof(*meta));
 	struct bn_jit_in in = { .insns = insns, .len = n, .prog_type = BN_PROG_XDP,
-				.meta = meta, .subprogs = subs, .maps = &map, .nmaps = 1 };
+				.meta = meta, .subprogs = subs, .maps = &fz_map, .nmaps = 1 };
 	int err;
 
-	err = bn_analyze(insns, n, BN_PROG_XDP, &map, 1, meta, subs, 8, &in.nsubprogs, &env);
+	err = bn_analyze(insns, n, BN_PROG_XDP, &fz_map, 1, meta, subs, 8, &in.nsubprogs, &env);
 	if (!err)
 		err = bn_jit_compile(&in, &opts, &env, img, img_len, NULL);
 	free(meta);
@@ -432,15 +435,11 @@ static int device_run(struct bn_sim *sim, const void *img, size_t img_len,
 		      const __u8 (*pkts)[256], const __u32 *lens, __u32 npkts,
 		      struct run *out, __u8 (*map_out)[MAP_VAL], unsigned long *faults)
 {
-	static const struct bn_image_map map = {
-		.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = MAP_VAL,
-		.max_entries = MAP_ENTRIES, .name = "fz",
-	};
 	char err[160];
 	__u32 id, k;
 	int ret;
 
-	ret = bn_sim_map_create(sim, &map, &id, err, sizeof(err));
+	ret = bn_sim_map_create(sim, &fz_map, &id, err, sizeof(err));
 	if (!ret)
 		ret = bn_sim_prog_load(sim, img, img_len, &id, 1, err, sizeof(err));
 	if (ret) {
