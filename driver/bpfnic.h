@@ -6,6 +6,7 @@
  *   rings.c	descriptor rings, DMA buffers, NAPI RX/TX completion
  *   cmsg.c	control channel: tagged requests and validated replies
  *   ethtool.c	ethtool -i/-S/-g/-G
+ *   offload.c	eBPF offload: verifier hooks, JIT, XDP/TC attach, maps
  *
  * Everything the device writes (HEAD registers, descriptors, replies) is
  * untrusted: it is read once into locals, bounded, and counted when wrong.
@@ -20,6 +21,8 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <net/pkt_cls.h>
+#include <net/xdp.h>
 
 #include <bpfnic/cmsg.h>
 #include <bpfnic/regs.h>
@@ -253,6 +256,12 @@ struct bn_caps {
  * @service_task: periodic link and error register check
  * @dev_errors:	errors the device reported in BN_REG_ERROR
  * @registered:	the netdev is registered: link changes may touch carrier
+ * @bpf_dev:	the kernel's offload device for this NIC (offload.c)
+ * @xdp_hw:	the offloaded XDP program (XDP_SETUP_PROG_HW), under RTNL
+ * @tc_prog:	the offloaded cls_bpf program, under RTNL; the device runs
+ *		one of @xdp_hw.prog and @tc_prog at a time
+ * @maps_in_use: offloaded maps allocated in the device, under RTNL
+ * @map_entries: their max_entries summed (the device-wide budget)
  */
 struct bpfnic {
 	struct net_device *netdev;
@@ -275,6 +284,12 @@ struct bpfnic {
 	struct delayed_work service_task;
 	u64 dev_errors;
 	bool registered;
+
+	struct bpf_offload_dev *bpf_dev;
+	struct xdp_attachment_info xdp_hw;
+	struct bpf_prog *tc_prog;
+	u32 maps_in_use;
+	u32 map_entries;
 };
 
 static inline u32 bn_readl(struct bpfnic *bn, u32 reg)
@@ -322,6 +337,16 @@ void bn_ctrl_stats_read(struct bpfnic *bn, struct bn_ctrl_stats *stats);
 
 /* ethtool.c */
 extern const struct ethtool_ops bn_ethtool_ops;
+
+/* offload.c */
+int bn_bpf_init(struct bpfnic *bn);
+void bn_bpf_fini(struct bpfnic *bn);
+int bn_ndo_init(struct net_device *netdev);
+void bn_ndo_uninit(struct net_device *netdev);
+int bn_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+int bn_setup_tc(struct net_device *netdev, enum tc_setup_type type,
+		void *type_data);
+int bn_set_features(struct net_device *netdev, netdev_features_t features);
 
 /* main.c */
 void bn_link_update(struct bpfnic *bn);

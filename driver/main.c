@@ -389,6 +389,8 @@ static void bn_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 }
 
 static const struct net_device_ops bn_netdev_ops = {
+	.ndo_init		= bn_ndo_init,
+	.ndo_uninit		= bn_ndo_uninit,
 	.ndo_open		= bn_open,
 	.ndo_stop		= bn_stop,
 	.ndo_start_xmit		= bn_start_xmit,
@@ -396,6 +398,9 @@ static const struct net_device_ops bn_netdev_ops = {
 	.ndo_get_stats64	= bn_get_stats64,
 	.ndo_tx_timeout		= bn_tx_timeout,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_bpf		= bn_ndo_bpf,
+	.ndo_setup_tc		= bn_setup_tc,
+	.ndo_set_features	= bn_set_features,
 };
 
 static int bn_netdev_init(struct bpfnic *bn)
@@ -406,6 +411,7 @@ static int bn_netdev_init(struct bpfnic *bn)
 	netdev->netdev_ops = &bn_netdev_ops;
 	netdev->ethtool_ops = &bn_ethtool_ops;
 	netdev->watchdog_timeo = 5 * HZ;
+	netdev->hw_features |= NETIF_F_HW_TC;
 	bn_config_set(bn, netdev->mtu, BN_RX_RING_DEFAULT, BN_TX_RING_DEFAULT);
 
 	err = netif_set_real_num_tx_queues(netdev, bn->num_queues);
@@ -554,9 +560,12 @@ static int bn_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_stop_ctrl;
 
-	err = bn_queues_alloc(bn);
+	err = bn_bpf_init(bn);
 	if (err)
 		goto err_stop_ctrl;
+	err = bn_queues_alloc(bn);
+	if (err)
+		goto err_bpf_fini;
 	err = bn_netdev_init(bn);
 	if (err)
 		goto err_free_queues;
@@ -577,6 +586,8 @@ static int bn_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_free_queues:
 	bn_queues_free(bn);
+err_bpf_fini:
+	bn_bpf_fini(bn);
 err_stop_ctrl:
 	bn_ctrl_stop(bn);
 err_free_ctrl:
@@ -600,7 +611,8 @@ static void bn_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&bn->service_task);
 	WRITE_ONCE(bn->registered, false);
 	synchronize_irq(bn->ctrl.irq);
-	unregister_netdev(netdev);
+	unregister_netdev(netdev);	/* unloads, destroys programs and maps */
+	bn_bpf_fini(bn);
 	bn_queues_free(bn);
 
 	bn_ctrl_stop(bn);
