@@ -22,6 +22,10 @@
 #   --rate PPS           pace the replay (default: as fast as the host sends)
 #   --repeat N           replay the pcap N times
 #   --pcap-out F         capture every frame the NIC sends into F
+#   --replay-dir D       segments: each `bn-replay NAME N` in the guest sends
+#                        D/NAME.pcap into the wire, waits until the NIC took
+#                        its N frames, and what the NIC sends meanwhile is
+#                        captured into D/NAME.out.pcap
 #   --self-ready         the command calls `vm-ready` itself when it is ready
 #                        to receive (e.g. after starting tcpdump); otherwise
 #                        the guest is ready as soon as the link is up
@@ -57,7 +61,7 @@ cache=${BPFNIC_CACHE:-$HOME/.cache/bpfnic}
 die() { echo "vm: error: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-files=() gets=() pcap_in="" pcap_out="" rate=0 repeat=1 self_ready=0
+files=() gets=() pcap_in="" pcap_out="" replay_dir="" rate=0 repeat=1 self_ready=0
 dev_opts=() nic=bpfnic module="" module_set=0 no_module=0 modparams="" modprobe=""
 timeout=600 mem=512M smp=1 qemu=${BPFNIC_QEMU:-} append="" console_keep="" verbose=0 seabios=0
 while [ $# -gt 0 ]; do
@@ -66,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--get) gets+=("$2"); shift 2 ;;
 	--pcap-in) pcap_in=$2; shift 2 ;;
 	--pcap-out) pcap_out=$2; shift 2 ;;
+	--replay-dir) replay_dir=$2; shift 2 ;;
 	--rate) rate=$2; shift 2 ;;
 	--repeat) repeat=$2; shift 2 ;;
 	--self-ready) self_ready=1; shift ;;
@@ -208,6 +213,7 @@ start_vm() {
 	       --rate "$rate" --repeat "$repeat")
 	[ -n "$pcap_in" ] && wargs+=(--pcap-in "$pcap_in")
 	[ -n "$pcap_out" ] && wargs+=(--pcap-out "$pcap_out")
+	[ -n "$replay_dir" ] && wargs+=(--replay-dir "$replay_dir")
 	python3 "$here/wire.py" "${wargs[@]}" 2>"$tmp/wire.err" &
 	wpid=$!
 	for _ in $(seq 100); do [ -s "$tmp/ports" ] && break; kill -0 $wpid 2>/dev/null || break; sleep 0.05; done

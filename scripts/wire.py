@@ -152,6 +152,7 @@ def cmd_run(a):
     stop = threading.Event()
     stats = {"rx": 0, "tx": 0, "tx_err": 0, "sock_drops": "", "ready_at": None, "tx_start": None, "tx_end": None}
     writer = PcapWriter(a.pcap_out) if a.pcap_out else None
+    seg_writer = [None]     # --replay-dir: where the current segment's frames go
 
     def write_stats():
         if a.stats:
@@ -175,8 +176,9 @@ def cmd_run(a):
             except OSError:
                 continue  # ICMP port unreachable before QEMU binds, etc.
             stats["rx"] += 1
-            if writer:
-                writer.write(d)
+            w = seg_writer[0] or writer
+            if w:
+                w.write(d)
 
     th = threading.Thread(target=capture, daemon=True)
     th.start()
@@ -223,14 +225,65 @@ def cmd_run(a):
             if q0 is not None and q1 is not None:
                 stats["sock_drops"] = q1[1] - q0[1]
             write_stats()
+    if a.replay_dir and ok:
+        replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats)
     while not stop.is_set():
         write_stats()
         stop.wait(0.5)
     th.join(1)
     write_stats()
+    if seg_writer[0]:
+        seg_writer[0].close()
     if writer:
         writer.close()
     return 0
+
+
+REPLAY_MARK = b"@@BN:REPLAY "
+
+
+def replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats):
+    """--replay-dir DIR: each console line "@@BN:REPLAY NAME" (the guest's
+    bn-replay) sends DIR/NAME.pcap into the wire and from then on writes
+    what the NIC sends into DIR/NAME.out.pcap, until the next such line.
+    NAME is [A-Za-z0-9_.-]+; anything else is ignored with a warning."""
+    pos, buf = 0, b""
+    while not stop.is_set():
+        try:
+            with open(a.console, "rb") as f:
+                f.seek(pos)
+                chunk = f.read()
+        except FileNotFoundError:
+            chunk = b""
+        pos += len(chunk)
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            i = line.find(REPLAY_MARK)
+            if i < 0:
+                continue
+            name = line[i + len(REPLAY_MARK):].strip().decode("ascii", "replace")
+            if not name or not all(c.isalnum() or c in "_.-" for c in name) or name.startswith("."):
+                print(f"wire.py: replay: bad segment name {name!r}", file=sys.stderr)
+                continue
+            src = os.path.join(a.replay_dir, name + ".pcap")
+            try:
+                frames = [f[2] for f in read_pcap(src)]
+            except OSError as ex:
+                print(f"wire.py: replay {name}: {ex}", file=sys.stderr)
+                frames = []
+            old = seg_writer[0]
+            seg_writer[0] = PcapWriter(os.path.join(a.replay_dir, name + ".out.pcap"))
+            if old:
+                old.close()
+            for fr in frames:
+                try:
+                    sock.sendto(fr, ("127.0.0.1", qemu_port))
+                    stats["tx"] += 1
+                except OSError:
+                    stats["tx_err"] += 1
+            write_stats()
+        time.sleep(0.02)
 
 
 def cmd_gen(a):
@@ -406,6 +459,7 @@ def main():
     r.add_argument("--window", type=int, default=32768,
                    help="max bytes queued at QEMU's socket (0 = no flow control)")
     r.add_argument("--stats")
+    r.add_argument("--replay-dir", help="replay DIR/NAME.pcap at each '@@BN:REPLAY NAME' console line")
     g = sp.add_parser("gen")
     g.add_argument("out")
     g.add_argument("n", type=int)

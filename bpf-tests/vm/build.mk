@@ -6,3 +6,6 @@ CHECKS += scripts/check-vm.sh
 # The driver's own smoke test in the guest: probe, link, ethtool -i/-S/-g/-G,
 # RX/TX, MTU changes, down/up, unload/reload while traffic flows.
 CHECKS += driver/tests/vm-smoke.sh
+# eBPF offload end to end: every corpus program offloaded with ip/tc in the
+# guest, its packets replayed, verdicts and output frames checked.
+CHECKS += scripts/check-offload.sh
