@@ -9,6 +9,8 @@
 #   - the frames the NIC sent back to the wire (XDP_TX) and the frames the
 #     guest's stack received (PASS) are byte-exact what `bpfnic prog run`
 #     computes on the host for the same object and packets;
+#   - `bpftool map dump` of every map after the traffic equals the host
+#     model's maps (program writes seen by bpftool);
 #   - bpftool reports the program offloaded to the interface, tc reports
 #     in_hw; unloading works;
 #   - the image the guest kernel JITed (bpftool prog dump jited ... file)
@@ -81,6 +83,8 @@ while read -r name sec type c1 c2 c3 c4 presets; do
 		m=${p%%:*} kv=${p#*:}
 		echo "preset $m ${kv%%=*} ${kv#*=}" >>"$plan"
 	done
+	python3 -c 'import json,sys; [print("map", m) for m in json.load(open(sys.argv[1]))["maps"]]' \
+		"$exp/$name.json" >>"$plan"
 	echo "go" >>"$plan"
 	counts[$name]="$c1 $c2 $c3 $c4"
 	names+=("$name")
@@ -127,6 +131,12 @@ for name in "${names[@]}"; do
 		ok "$name: device verdicts $gotv (as the kernel's)"
 	else
 		bad "$name: device verdicts '$gotv' faults '$(bn "$name" faults)' replay '$(bn "$name" replay)', want $want"
+	fi
+	# maps after the traffic: what the device's map engine holds
+	if python3 scripts/offload-maps.py "$exp/$name.json" "$tmp/out" "$name" >"$tmp/maps" 2>&1; then
+		ok "$name: maps after the traffic (bpftool map dump) equal the host model's ($(tail -1 "$tmp/maps"))"
+	else
+		bad "$name: maps after the traffic: $(tr '\n' ' ' <"$tmp/maps" | head -c 400)"
 	fi
 	# XDP_TX frames: what the NIC sent while this program ran
 	if [ -f "$rdir/$name.out.pcap" ] && $W compare "$exp/$name.tx.pcap" "$rdir/$name.out.pcap" >"$tmp/cmp" 2>&1; then

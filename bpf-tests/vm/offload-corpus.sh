@@ -5,6 +5,7 @@
 # PLAN lines (written by scripts/check-offload.sh):
 #   prog NAME xdp|tc SECTION NPKTS     start a program
 #   preset MAP KEYHEX VALHEX           bpftool map update before traffic
+#   map MAP                            bpftool map dump after traffic
 #   go                                 load done: run it
 # XDP: ip link set dev $IFACE xdpoffload obj /vm/bpf/NAME.o sec SECTION
 # tc:  tc filter add dev $IFACE ingress bpf skip_sw da obj ... sec SECTION
@@ -14,6 +15,7 @@
 #   BN NAME in_hw yes|no                          (tc)
 #   BN NAME verdicts ABORTED=a DROP=d PASS=p TX=t  (device counter deltas)
 #   BN NAME faults N
+#   BN NAME map MAP TYPE <bpftool -j map dump>      (after the traffic)
 #   BN NAME replay ok|FAIL
 #   BN NAME unload ok|FAIL
 # and leaves /tmp/out/NAME.pass.pcap (frames the host stack received) and
@@ -75,6 +77,10 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 	snap
 	echo "BN $name verdicts ABORTED=$((a - a0)) DROP=$((d - d0)) PASS=$((p - p0)) TX=$((t - t0))"
 	echo "BN $name faults $((f - f0))"
+	while read -r m; do
+		mt=$(bpftool -j map show name "$m" | sed -n 's/.*"type":"\([^"]*\)".*/\1/p')
+		echo "BN $name map $m ${mt:-?} $(bpftool -j map dump name "$m" 2>&1 | tr -d '\n')"
+	done </tmp/maps
 	sleep 0.2
 	kill -INT $tp; wait $tp
 	if [ "$type" = xdp ]; then
@@ -88,7 +94,8 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 cur=""
 while read -r kw a1 a2 a3 a4; do
 	case $kw in
-	prog) cur="$a1 $a2 $a3 $a4"; : >/tmp/presets ;;
+	prog) cur="$a1 $a2 $a3 $a4"; : >/tmp/presets; : >/tmp/maps ;;
+	map) echo "$a1" >>/tmp/maps ;;
 	preset) echo "$a1 $a2 $a3" >>/tmp/presets ;;
 	go) run_prog $cur ;;
 	esac
