@@ -10,7 +10,8 @@
 # several are one command with those arguments (vm.sh -- ethtool -i eth0).
 # In the guest: $IFACE is the interface under test; the command runs in
 # /vm/files (the --file copies); PATH has /vm/tests (bpf-tests/vm/*.sh) and
-# /vm/bin; /vm/bpf has build/bpf/*.o, /vm/pcap build/pcap/*.pcap; bpffs is at
+# /vm/bin; /vm/bpf has build/bpf/*.o, /vm/bpf-reject build/bpf-reject/*.o,
+# /vm/pcap build/pcap/*.pcap; bpffs is at
 # /sys/fs/bpf, debugfs at /sys/kernel/debug.
 #
 # Options:
@@ -165,6 +166,8 @@ mkdir -p "$ov/vm/files" "$ov/vm/tests" "$ov/vm/bin" "$ov/vm/bpf" "$ov/vm/pcap"
 for f in "$repo"/bpf-tests/vm/*.sh; do [ -f "$f" ] && cp "$f" "$ov/vm/tests/"; done
 chmod +x "$ov"/vm/tests/* 2>/dev/null
 for f in "$repo"/build/bpf/*.o; do [ -f "$f" ] && cp "$f" "$ov/vm/bpf/"; done
+mkdir -p "$ov/vm/bpf-reject"
+for f in "$repo"/build/bpf-reject/*.o; do [ -f "$f" ] && cp "$f" "$ov/vm/bpf-reject/"; done
 for f in "$repo"/build/pcap/*.pcap; do [ -f "$f" ] && cp "$f" "$ov/vm/pcap/"; done
 for spec in ${files[@]+"${files[@]}"}; do
 	h=${spec%%:*} g=${spec#*:}

@@ -131,6 +131,44 @@ def wait_marker(path, marker, stop):
     return False
 
 
+def send_frames(a, sock, qemu_port, frames, repeat, rate, stop, stats):
+    """Send frames into QEMU's socket repeat times at rate frames/s (0: as
+    fast as QEMU takes them).  Counts into stats tx, tx_err, sock_drops."""
+    interval = 1.0 / rate if rate > 0 else 0.0
+    t_next = time.monotonic()
+    q0 = udp_queue(qemu_port)
+    window = a.window if q0 is not None else 0
+    sent = 0
+    for _ in range(repeat):
+        for fr in frames:
+            if stop.is_set():
+                break
+            # Flow control: QEMU reads its socket only while the NIC can
+            # take frames; keep its receive queue short so nothing is
+            # dropped by the host kernel (QEMU's SO_RCVBUF is small).
+            if window and sent % 8 == 0:
+                while not stop.is_set():
+                    q = udp_queue(qemu_port)
+                    if q is None or q[0] < window:
+                        break
+                    time.sleep(0.0002)
+            sent += 1
+            if interval:
+                now = time.monotonic()
+                if now < t_next:
+                    time.sleep(t_next - now)
+                t_next = max(t_next + interval, time.monotonic() - 1.0)
+            try:
+                sock.sendto(fr, ("127.0.0.1", qemu_port))
+                stats["tx"] += 1
+            except OSError:
+                stats["tx_err"] += 1
+    q1 = udp_queue(qemu_port)
+    if q0 is not None and q1 is not None:
+        prev = stats["sock_drops"] if isinstance(stats["sock_drops"], int) else 0
+        stats["sock_drops"] = prev + q1[1] - q0[1]
+
+
 def cmd_run(a):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for opt, val in ((socket.SO_RCVBUF, 8 << 20), (socket.SO_SNDBUF, 8 << 20)):
@@ -188,43 +226,11 @@ def cmd_run(a):
         stats["ready_at"] = round(time.time(), 3)
         write_stats()
     if frames and ok:
-        if True:
-            time.sleep(a.delay)
-            stats["tx_start"] = round(time.time(), 3)
-            interval = 1.0 / a.rate if a.rate > 0 else 0.0
-            t_next = time.monotonic()
-            q0 = udp_queue(qemu_port)
-            window = a.window if q0 is not None else 0
-            sent = 0
-            for _ in range(a.repeat):
-                for fr in frames:
-                    if stop.is_set():
-                        break
-                    # Flow control: QEMU reads its socket only while the NIC
-                    # can take frames; keep its receive queue short so nothing
-                    # is dropped by the host kernel (QEMU's SO_RCVBUF is small).
-                    if window and sent % 8 == 0:
-                        while not stop.is_set():
-                            q = udp_queue(qemu_port)
-                            if q is None or q[0] < window:
-                                break
-                            time.sleep(0.0002)
-                    sent += 1
-                    if interval:
-                        now = time.monotonic()
-                        if now < t_next:
-                            time.sleep(t_next - now)
-                        t_next = max(t_next + interval, time.monotonic() - 1.0)
-                    try:
-                        sock.sendto(fr, ("127.0.0.1", qemu_port))
-                        stats["tx"] += 1
-                    except OSError:
-                        stats["tx_err"] += 1
-            stats["tx_end"] = round(time.time(), 3)
-            q1 = udp_queue(qemu_port)
-            if q0 is not None and q1 is not None:
-                stats["sock_drops"] = q1[1] - q0[1]
-            write_stats()
+        time.sleep(a.delay)
+        stats["tx_start"] = round(time.time(), 3)
+        send_frames(a, sock, qemu_port, frames, a.repeat, a.rate, stop, stats)
+        stats["tx_end"] = round(time.time(), 3)
+        write_stats()
     if a.replay_dir and ok:
         replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats)
     while not stop.is_set():
@@ -276,12 +282,7 @@ def replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats):
             seg_writer[0] = PcapWriter(os.path.join(a.replay_dir, name + ".out.pcap"))
             if old:
                 old.close()
-            for fr in frames:
-                try:
-                    sock.sendto(fr, ("127.0.0.1", qemu_port))
-                    stats["tx"] += 1
-                except OSError:
-                    stats["tx_err"] += 1
+            send_frames(a, sock, qemu_port, frames, 1, 0.0, stop, stats)
             write_stats()
         time.sleep(0.02)
 
