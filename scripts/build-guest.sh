@@ -2,9 +2,11 @@
 # Build the bpfnic test guest: Debian's 6.1 kernel (the linux-image matching
 # the installed linux-headers-*-amd64 exactly, so build/kmod/bpfnic.ko loads)
 # and a busybox initramfs (/bin/sh is dash) with iproute2, bpftool, ethtool, tcpdump, xdp-tools,
-# kmod and their libraries.  Cached in ${BPFNIC_CACHE:-~/.cache/bpfnic}/guest
-# and rebuilt only when an input changes (this script, bpf-tests/vm/bnpkt.c,
-# a package version).  What changes often -- bpfnic.ko, build/bpf/*.o,
+# kmod and their libraries.  bpftool is not Debian's (no libbfd, so no
+# `prog dump jited`) but scripts/build-bpftool.sh's, from linux-source-6.1.
+# Cached in ${BPFNIC_CACHE:-~/.cache/bpfnic}/guest and rebuilt only when an
+# input changes (this script, bpf-tests/vm/bnpkt.c, a package version, the
+# bpftool build's inputs).  What changes often -- bpfnic.ko, build/bpf/*.o,
 # bpf-tests/vm/*.sh, the command -- is not in here: scripts/vm.sh appends it
 # at boot time as a second small cpio.
 #   scripts/build-guest.sh [--force] [--quiet]
@@ -34,7 +36,7 @@ flock 9
 # ---- packages (install only what is missing) --------------------------------
 # kernel: the headers the module is built against decide the guest kernel.
 hdr=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
-pkgs=(busybox-static iproute2 bpftool ethtool tcpdump xdp-tools kmod cpio gzip
+pkgs=(busybox-static iproute2 ethtool tcpdump xdp-tools kmod cpio gzip
       libc6-dev gcc)
 [ -n "$hdr" ] || pkgs+=(linux-headers-amd64)
 missing=()
@@ -67,13 +69,24 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$G"/linux-image-"$kver"*_"$pkgver"_amd64.deb | head -1)
 fi
 
+# ---- bpftool with libbfd (Debian's has none: no `prog dump jited`) -----------
+qopt=(); [ "$quiet" = 1 ] && qopt=(--quiet)
+bt_out=$(scripts/build-bpftool.sh "${qopt[@]}") ||
+	die "scripts/build-bpftool.sh failed"
+bpftool=$(sed -n 's/^BPFTOOL=//p' <<<"$bt_out")
+bpftool_key=$(sed -n 's/^BPFTOOL_KEY=//p' <<<"$bt_out")
+[ -x "$bpftool" ] && [ -n "$bpftool_key" ] || die "scripts/build-bpftool.sh gave no bpftool"
+
 # ---- inputs hash --------------------------------------------------------------
+# guest path -> host path when they differ
 tools=(/bin/busybox /usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/ethtool
        /usr/bin/tcpdump /usr/sbin/xdp-loader /usr/sbin/xdpdump /usr/bin/kmod)
+declare -A tool_src=([/usr/sbin/bpftool]=$bpftool)
 stamp_in=$( {
 	cat "$0" bpf-tests/vm/bnpkt.c
 	echo "$kver $pkgver $(basename "$deb")"
-	dpkg-query -W -f='${Package} ${Version}\n' busybox-static iproute2 bpftool ethtool \
+	echo "bpftool $bpftool_key"
+	dpkg-query -W -f='${Package} ${Version}\n' busybox-static iproute2 ethtool \
 		tcpdump xdp-tools libxdp1 kmod libc6 2>/dev/null
 } | sha256sum | cut -c1-16)
 kernel=$G/vmlinuz-$kver
@@ -145,12 +158,13 @@ copy_lib() {
 	cp -L "$l" "$dst"
 }
 for t in "${tools[@]}"; do
-	[ -x "$t" ] || die "missing $t"
+	hs=${tool_src[$t]:-$t}
+	[ -x "$hs" ] || die "missing $hs"
 	rm -f "$root$t"
 	mkdir -p "$root$(dirname "$t")"
-	cp -L "$t" "$root$t"
+	cp -L "$hs" "$root$t"
 	[ "$t" = /bin/busybox ] && continue
-	for l in $(ldd "$t" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
+	for l in $(ldd "$hs" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
 		copy_lib "$l"
 	done
 done

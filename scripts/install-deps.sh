@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev
       linux-headers-amd64 bpftool python3 kmod cpio busybox-static ethtool tcpdump
-      xdp-tools iproute2 qemu-system-data seabios)
+      xdp-tools iproute2 qemu-system-data seabios
+      linux-source-6.1 binutils-dev libcap-dev)   # scripts/build-bpftool.sh
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
