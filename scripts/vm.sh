@@ -23,7 +23,8 @@
 #   --rate PPS           pace the replay (default: as fast as the host sends)
 #   --repeat N           replay the pcap N times
 #   --pcap-out F         capture every frame the NIC sends into F
-#   --replay-dir D       segments: each `bn-replay NAME N` in the guest sends
+#   --replay-dir D       segments: each `bn-replay.sh NAME N` in the guest
+#                        (or console line "@@BN:REPLAY NAME [PPS]") sends
 #                        D/NAME.pcap into the wire, waits until the NIC took
 #                        its N frames, and what the NIC sends meanwhile is
 #                        captured into D/NAME.out.pcap

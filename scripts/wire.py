@@ -249,8 +249,9 @@ REPLAY_MARK = b"@@BN:REPLAY "
 
 
 def replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats):
-    """--replay-dir DIR: each console line "@@BN:REPLAY NAME" (the guest's
-    bn-replay) sends DIR/NAME.pcap into the wire and from then on writes
+    """--replay-dir DIR: each console line "@@BN:REPLAY NAME [PPS]" (the
+    guest's bn-replay) sends DIR/NAME.pcap into the wire (at PPS frames/s,
+    default as fast as QEMU takes them) and from then on writes
     what the NIC sends into DIR/NAME.out.pcap, until the next such line.
     NAME is [A-Za-z0-9_.-]+; anything else is ignored with a warning."""
     pos, buf = 0, b""
@@ -268,7 +269,12 @@ def replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats):
             i = line.find(REPLAY_MARK)
             if i < 0:
                 continue
-            name = line[i + len(REPLAY_MARK):].strip().decode("ascii", "replace")
+            words = line[i + len(REPLAY_MARK):].decode("ascii", "replace").split()
+            name = words[0] if words else ""
+            try:
+                rate = float(words[1]) if len(words) > 1 else 0.0
+            except ValueError:
+                rate = 0.0
             if not name or not all(c.isalnum() or c in "_.-" for c in name) or name.startswith("."):
                 print(f"wire.py: replay: bad segment name {name!r}", file=sys.stderr)
                 continue
@@ -282,7 +288,7 @@ def replay_segments(a, sock, qemu_port, stop, stats, seg_writer, write_stats):
             seg_writer[0] = PcapWriter(os.path.join(a.replay_dir, name + ".out.pcap"))
             if old:
                 old.close()
-            send_frames(a, sock, qemu_port, frames, 1, 0.0, stop, stats)
+            send_frames(a, sock, qemu_port, frames, 1, rate, stop, stats)
             write_stats()
         time.sleep(0.02)
 

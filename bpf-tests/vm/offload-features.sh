@@ -11,6 +11,7 @@
 #   load-ms N                            `ip link ... xdpoffload` wall time
 #   pps N frames S seconds               frames/s through an offloaded program
 [ -n "$IFACE" ] || { echo "offload-features: no \$IFACE" >&2; exit 2; }
+echo "BN iface $IFACE"
 ethtool -K "$IFACE" hw-tc-offload on
 tc qdisc add dev "$IFACE" clsact
 ip link set "$IFACE" promisc on
@@ -37,14 +38,15 @@ ip link set dev "$IFACE" xdpoffload off
 tc filter add dev "$IFACE" ingress bpf skip_sw da obj /vm/bpf/tc_classifier.o sec tc
 echo "BN extack xdp-while-tc $(ip link set dev "$IFACE" xdpoffload obj /vm/bpf/drop_ethertype.o sec xdp 2>&1 | err)"
 echo "BN extack second-tc $(tc filter add dev "$IFACE" ingress prio 7 bpf skip_sw da obj /vm/bpf/tc_policer.o sec tc 2>&1 | err)"
-echo "BN extack tc-offload-off $(ethtool -K "$IFACE" hw-tc-offload off 2>&1 | one) rc=$?"
+out=$(ethtool -K "$IFACE" hw-tc-offload off 2>&1); rc=$?
+echo "BN extack tc-offload-off rc=$rc $(echo "$out" | one) now: $(ethtool -k "$IFACE" | grep hw-tc-offload | one)"
 tc filter del dev "$IFACE" ingress
 
 # ---- offloaded maps through bpftool ----------------------------------------------------
 m() {	# CASE bpftool-args...: one map command, its exit status and output
 	c=$1; shift
 	out=$(bpftool "$@" 2>&1); rc=$?
-	echo "BN map $c rc=$rc $(echo "$out" | one)"
+	echo "BN map $c rc=$rc $(echo "$out" | one)" | sed 's/ *$//'
 }
 m create-hash map create /sys/fs/bpf/h type hash key 4 value 8 entries 2 name h dev "$IFACE"
 m create-array map create /sys/fs/bpf/a type array key 4 value 8 entries 2 name a dev "$IFACE"
@@ -86,7 +88,7 @@ a0=$(stat verdict_aborted) d0=$(stat verdict_drop) p0=$(stat verdict_pass) x0=$(
 f0=$(stat prog_faults) r0=$(stat rx_frames)
 n=$(cat /vm/files/replace.n)
 ip link set dev "$IFACE" xdpoffload obj /vm/bpf/drop_ethertype.o sec xdp
-echo "@@BN:REPLAY replace" >/dev/console
+echo "@@BN:REPLAY replace 1500" >/dev/console	# 2 s of traffic
 i=0 loads=0 lfail=0
 # swap two programs back and forth while the host sends
 while [ $(($(stat rx_frames) - r0)) -lt "$n" ] && [ $i -lt 600 ]; do
