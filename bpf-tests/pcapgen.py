@@ -382,6 +382,27 @@ def pkt_counter():
 
 
 @gen
+def perf_events():
+    f = []
+    rng = random.Random(31)
+    for i in range(36):
+        kind = i % 6
+        src, dst = "10.0.%d.%d" % (i // 8, i % 8 + 1), "192.0.2.%d" % (i % 5 + 1)
+        ttl = 1 if i % 7 == 3 else 64
+        if kind in (0, 1):
+            f.append(udp4(src, dst, 1000 + i, 53, n=rng.randrange(0, 400), ttl=ttl))
+        elif kind in (2, 3):
+            f.append(tcp4(src, dst, 2000 + i, 443, n=rng.randrange(0, 400), ttl=ttl))
+        elif kind == 4:
+            f.append(eth(ETH_P_IP, ipv4(src, dst, ICMP, icmp4(8, 0, payload(8)))))
+        else:
+            f.append(pad(eth(ETH_P_ARP, arp())))
+    f.append(eth(ETH_P_IP, ipv4("10.9.9.9", "10.0.0.1", UDP, b"\x00\x35")))   # ports cut short
+    f += common_junk()
+    return f
+
+
+@gen
 def vlan_push_pop():
     f = []
     ip = ipv4("10.0.0.1", "10.0.0.2", UDP, udp("10.0.0.1", "10.0.0.2", 1, 2, payload(20)), tos=0xB8)

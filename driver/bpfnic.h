@@ -161,6 +161,8 @@ struct bn_ctrl_stats {
 	u64 bad_replies;	/* reply for a waiter, but malformed */
 	u64 dropped;		/* unsolicited, unknown tag or unusable */
 	u64 bad_head;
+	u64 events;		/* perf events handed to the kernel */
+	u64 events_dropped;	/* malformed, or for a program no longer loaded */
 };
 
 #define BN_CTRL_NSTATS	(sizeof(struct bn_ctrl_stats) / sizeof(u64))
@@ -262,7 +264,14 @@ struct bn_caps {
  *		one of @xdp_hw.prog and @tc_prog at a time
  * @maps_in_use: offloaded maps allocated in the device, under RTNL
  * @map_entries: their max_entries summed (the device-wide budget)
+ * @ev_lock:	guards @ev_prog and @ev_gen against the control IRQ
+ * @ev_prog:	the loaded program, whose perf events are delivered
+ *		(struct bn_bpf_prog of offload.c); NULL: none
+ * @ev_gen:	BN_CMSG_PROG_LOAD.gen of the loaded program
+ * @prog_gen:	the last gen given to a load, under RTNL
  */
+struct bn_bpf_prog;
+
 struct bpfnic {
 	struct net_device *netdev;
 	struct pci_dev *pdev;
@@ -290,6 +299,10 @@ struct bpfnic {
 	struct bpf_prog *tc_prog;
 	u32 maps_in_use;
 	u32 map_entries;
+	spinlock_t ev_lock;
+	struct bn_bpf_prog *ev_prog;
+	u32 ev_gen;
+	u32 prog_gen;
 };
 
 static inline u32 bn_readl(struct bpfnic *bn, u32 reg)
@@ -347,6 +360,7 @@ int bn_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
 int bn_setup_tc(struct net_device *netdev, enum tc_setup_type type,
 		void *type_data);
 int bn_set_features(struct net_device *netdev, netdev_features_t features);
+bool bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len);
 
 /* main.c */
 void bn_link_update(struct bpfnic *bn);

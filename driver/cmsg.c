@@ -240,6 +240,13 @@ static void bn_ctrl_rx_one(struct bpfnic *bn, u32 idx)
 		bn_ctrl_drop(bn, "length disagrees with its descriptor", &r.hdr);
 		return;
 	}
+	if (r.hdr.type == BN_CMSG_EVENT) {	/* unasked: a program's perf event */
+		if (bn_bpf_event(bn, buf, len))
+			ctrl->stats.events++;
+		else
+			ctrl->stats.events_dropped++;
+		return;
+	}
 	slot = bn_ctrl_slot_find(bn, &r.hdr);
 	if (slot)
 		bn_ctrl_deliver(bn, slot, buf, &r, len);

@@ -21,7 +21,8 @@ static_assert(ARRAY_SIZE(bn_tx_stat_names) == BN_TX_NSTATS);
 
 static const char bn_ctrl_stat_names[][ETH_GSTRING_LEN] = {
 	"ctrl_requests", "ctrl_timeouts", "ctrl_bad_replies",
-	"ctrl_dropped_replies", "ctrl_bad_head",
+	"ctrl_dropped_replies", "ctrl_bad_head", "ctrl_events",
+	"ctrl_events_dropped",
 };
 static_assert(ARRAY_SIZE(bn_ctrl_stat_names) == BN_CTRL_NSTATS);
 
@@ -29,7 +30,8 @@ static_assert(ARRAY_SIZE(bn_ctrl_stat_names) == BN_CTRL_NSTATS);
 static const char bn_dev_stat_names[][ETH_GSTRING_LEN] = {
 	"dev_rx_frames", "dev_rx_dropped", "dev_tx_frames",
 	"dev_verdict_aborted", "dev_verdict_drop", "dev_verdict_pass",
-	"dev_verdict_tx", "dev_prog_faults", "dev_bad_desc",
+	"dev_verdict_tx", "dev_prog_faults", "dev_bad_desc", "dev_events",
+	"dev_events_lost",
 };
 
 #define BN_DEV_NSTATS	((sizeof(struct bn_cmsg_stats) - \

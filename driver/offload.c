@@ -15,9 +15,13 @@
  *   attach	XDP_SETUP_PROG_HW or cls_bpf: DMA the image to the device
  *		(BN_CMSG_PROG_LOAD), which loads it on every FPC between two
  *		packets
+ *   events	bpf_perf_event_output() in the device arrives as BN_CMSG_EVENT;
+ *		bn_bpf_event() writes it into the host PERF_EVENT_ARRAY's
+ *		ring of the CPU taking the control interrupt (the NFP way)
  *
  * Offloaded maps live in the device; bpf_map_dev_ops turn the map syscalls
- * into BN_CMSG_MAP_* requests.
+ * into BN_CMSG_MAP_* requests.  A PERF_EVENT_ARRAY stays in the host
+ * ("offload neutral"): the image names it by its index (image.h).
  *
  * The verifier's dead-code passes (replace_insn, remove_insns) are accepted
  * and not mirrored: they only remove instructions the verifier proved are
@@ -186,7 +190,10 @@ static int bn_prepare_maps(struct bn_bpf_prog *bp)
 			im->type = cpu_to_le32(map->map_type);
 			im->key_size = cpu_to_le32(map->key_size);
 			im->value_size = cpu_to_le32(map->value_size);
-			im->max_entries = cpu_to_le32(map->max_entries);
+			/* image.h: a PERF_EVENT_ARRAY is the host's to size */
+			im->max_entries = cpu_to_le32(map->map_type ==
+						      BPF_MAP_TYPE_PERF_EVENT_ARRAY ?
+						      0 : map->max_entries);
 			im->flags = cpu_to_le32(map->map_flags);
 			strscpy(im->name, map->name, sizeof(im->name));
 			bp->nmaps++;
@@ -449,6 +456,75 @@ static const struct bpf_prog_offload_ops bn_bpf_dev_ops = {
 	.destroy	= bn_bpf_destroy,
 };
 
+/* --- perf events --- */
+
+/*
+ * Which program's events are delivered.  @bp stays valid while it is set:
+ * the program is attached (XDP or cls_bpf holds a reference) until after
+ * the detach that clears it.
+ */
+static void bn_events_set(struct bpfnic *bn, struct bn_bpf_prog *bp, u32 gen)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&bn->ev_lock, flags);
+	bn->ev_prog = bp;
+	bn->ev_gen = gen;
+	spin_unlock_irqrestore(&bn->ev_lock, flags);
+}
+
+static unsigned long bn_event_copy(void *dst, const void *src,
+				   unsigned long off, unsigned long len)
+{
+	memcpy(dst, src + off, len);
+	return 0;
+}
+
+/**
+ * bn_bpf_event() - deliver one BN_CMSG_EVENT (control IRQ)
+ * @bn:		device
+ * @buf:	the message in its reply buffer, @len bytes (bounded by the
+ *		descriptor); untrusted
+ * @len:	message length
+ *
+ * The event goes to the perf ring of this CPU in the PERF_EVENT_ARRAY the
+ * loaded program named, as bpf_perf_event_output(BPF_F_CURRENT_CPU) would
+ * have on the host: the program's data, then the packet bytes.
+ *
+ * Return: true if delivered; false if malformed or not for the loaded
+ * program (a late event of a replaced one), which the caller counts.
+ */
+bool bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len)
+{
+	struct bn_cmsg_event ev;
+	struct bpf_map *map = NULL;
+	unsigned long flags;
+	u32 dlen, plen, idx;
+	bool ok = false;
+
+	if (len < sizeof(ev))
+		return false;
+	memcpy(&ev, buf, sizeof(ev));
+	dlen = le32_to_cpu(ev.data_len);
+	plen = le32_to_cpu(ev.pkt_len);
+	idx = le32_to_cpu(ev.map_index);
+	if ((u64)sizeof(ev) + dlen + plen != len)
+		return false;
+
+	spin_lock_irqsave(&bn->ev_lock, flags);
+	if (bn->ev_prog && le32_to_cpu(ev.gen) == bn->ev_gen &&
+	    idx < bn->ev_prog->nmaps &&
+	    bn->ev_prog->maps[idx]->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		map = bn->ev_prog->maps[idx];
+	if (map)
+		ok = !bpf_event_output(map, BPF_F_CURRENT_CPU,
+				       (void *)buf + sizeof(ev), dlen,
+				       (void *)buf + sizeof(ev) + dlen, plen,
+				       bn_event_copy);
+	spin_unlock_irqrestore(&bn->ev_lock, flags);
+	return ok;
+}
+
 /* --- loading onto the device --- */
 
 /*
@@ -477,9 +553,18 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 	if (!req)
 		return -ENOMEM;
 	for (i = 0; i < bp->nmaps; i++) {
-		struct bpf_offloaded_map *offmap = map_to_offmap(bp->maps[i]);
-		struct bn_bpf_map *bm = offmap->dev_priv;
+		struct bpf_offloaded_map *offmap;
+		struct bn_bpf_map *bm;
 
+		if (bp->maps[i]->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;	/* stays in the host: map id ignored */
+		if (!bpf_map_is_dev_bound(bp->maps[i])) {
+			NL_SET_ERR_MSG_MOD(extack, "program uses a map that does not live in this device");
+			kfree(req);
+			return -EINVAL;
+		}
+		offmap = map_to_offmap(bp->maps[i]);
+		bm = offmap->dev_priv;
 		if (offmap->dev_ops != &bn_map_ops || !bm || bm->bn != bn) {
 			NL_SET_ERR_MSG_MOD(extack, "program uses a map that does not live in this device");
 			kfree(req);
@@ -497,6 +582,9 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 	req->image_addr = cpu_to_le64(dma);
 	req->image_len = cpu_to_le32(bp->img_len);
 	req->nmaps = cpu_to_le32(bp->nmaps);
+	req->gen = cpu_to_le32(++bn->prog_gen);
+	/* from now on the device may send the new program's events */
+	bn_events_set(bn, bp, bn->prog_gen);
 
 	ret = bn_cmsg_call(bn, req, req_len, &rsp, sizeof(rsp), sizeof(rsp));
 	if (ret == -ETIMEDOUT)	/* the device may still read it: keep it */
@@ -506,6 +594,9 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 		dma_free_coherent(&bn->pdev->dev, bp->img_len, img, dma);
 	kfree(req);
 	if (ret < 0) {
+		/* the device keeps the old program (or none): its events are
+		 * not told apart from a failed load's; deliver none */
+		bn_events_set(bn, NULL, 0);
 		NL_SET_ERR_MSG_MOD(extack, "the device refused the program image");
 		return ret;
 	}
@@ -517,6 +608,8 @@ static int bn_prog_unload(struct bpfnic *bn)
 	struct bn_cmsg_hdr req = { .type = BN_CMSG_PROG_UNLOAD };
 	struct bn_cmsg_reply rsp;
 	int ret;
+
+	bn_events_set(bn, NULL, 0);
 
 	ret = bn_cmsg_call(bn, &req, sizeof(req), &rsp, sizeof(rsp),
 			   sizeof(rsp));
@@ -853,6 +946,7 @@ int bn_set_features(struct net_device *netdev, netdev_features_t features)
 
 int bn_bpf_init(struct bpfnic *bn)
 {
+	spin_lock_init(&bn->ev_lock);
 	bn->bpf_dev = bpf_offload_dev_create(&bn_bpf_dev_ops, bn);
 	return PTR_ERR_OR_ZERO(bn->bpf_dev);
 }

@@ -176,6 +176,7 @@ static const struct an_helper an_helpers[] = {
 	{ BPF_FUNC_get_prandom_u32,	0, false },
 	{ BPF_FUNC_xdp_adjust_head,	2, true },
 	{ BPF_FUNC_xdp_adjust_tail,	2, true },
+	{ BPF_FUNC_perf_event_output,	5, false },
 };
 
 enum { AN_CTX_DATA = 1, AN_CTX_END, AN_CTX_META };
@@ -686,7 +687,9 @@ static int an_check_map(const struct an_ctx *c, u32 i)
 	if (idx >= c->nmaps || c->insns[i + 1].imm)
 		return an_invalid(c, i);
 	type = le32_to_cpu(c->maps[idx].type);
-	if (type != BPF_MAP_TYPE_ARRAY && type != BPF_MAP_TYPE_HASH)
+	/* a PERF_EVENT_ARRAY stays in the host: only perf_event_output names it */
+	if (type != BPF_MAP_TYPE_ARRAY && type != BPF_MAP_TYPE_HASH &&
+	    type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return an_reject(c, i, -EOPNOTSUPP, "map type ", type,
 				 AN_NUM_DEC, " is not supported by the device");
 	return 0;
@@ -1994,6 +1997,32 @@ static int an_check_access(struct an_ctx *c, u32 i, u8 regno,
 	}
 }
 
+/*
+ * bpf_perf_event_output(ctx, map, flags, data, size): the device sends the
+ * event to the host, whose driver writes it into the perf ring of the CPU
+ * that receives it; so the map must be a PERF_EVENT_ARRAY and flags the
+ * constant BPF_F_CURRENT_CPU, with packet bytes to append in its upper half
+ * (BPF_F_CTXLEN_MASK) as the kernel allows.
+ */
+static int an_check_perf_output(const struct an_ctx *c, u32 i)
+{
+	const struct an_rec *r = &c->rec[i];
+	u64 flags = r->a3.value;
+
+	if (r->a2.type != BN_REG_MAP_PTR || r->a2.map_index >= c->nmaps ||
+	    le32_to_cpu(c->maps[r->a2.map_index].type) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return an_reject(c, i, -EOPNOTSUPP,
+				 "perf_event_output: R2 must be one PERF_EVENT_ARRAY map",
+				 0, AN_NUM_NONE, NULL);
+	if (r->a3.type != BN_REG_SCALAR || !(r->a3.flags & BN_RI_CONST) ||
+	    (flags & BPF_F_INDEX_MASK) != BPF_F_CURRENT_CPU ||
+	    (flags & ~(BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK)))
+		return an_reject(c, i, -EOPNOTSUPP,
+				 "perf_event_output: flags must be the constant BPF_F_CURRENT_CPU (and packet bytes << 32)",
+				 0, AN_NUM_NONE, NULL);
+	return 0;
+}
+
 /* Map helpers read the key (R2) and the value (R3, update) from memory. */
 static int an_check_helper_args(struct an_ctx *c, u32 i)
 {
@@ -2001,6 +2030,8 @@ static int an_check_helper_args(struct an_ctx *c, u32 i)
 	s32 id = c->insns[i].imm;
 	int err = 0;
 
+	if (id == BPF_FUNC_perf_event_output)
+		return an_check_perf_output(c, i);
 	if (id != BPF_FUNC_map_lookup_elem && id != BPF_FUNC_map_update_elem &&
 	    id != BPF_FUNC_map_delete_elem)
 		return 0;

@@ -1363,6 +1363,7 @@ static const struct {
 	{ BPF_FUNC_get_prandom_u32,	BN_IMAGE_F_NEEDS_PRNG,	false },
 	{ BPF_FUNC_xdp_adjust_head,	BN_IMAGE_F_ADJ_HEAD,	true },
 	{ BPF_FUNC_xdp_adjust_tail,	BN_IMAGE_F_ADJ_TAIL,	true },
+	{ BPF_FUNC_perf_event_output,	0,			false },
 };
 
 static void call_helper(struct bn_jit *j, u32 i)

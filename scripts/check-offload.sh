@@ -91,12 +91,13 @@ while read -r name sec type c1 c2 c3 c4 presets; do
 		m=${p%%:*} kv=${p#*:}
 		echo "preset $m ${kv%%=*} ${kv#*=}" >>"$plan"
 	done
-	python3 -c 'import json,sys; [print("map", m) for m in json.load(open(sys.argv[1]))["maps"]]' \
+	python3 -c 'import json,sys; j = json.load(open(sys.argv[1])); [print("map", m) for m in j["maps"]]; [print("events", m) for m in sorted({e["map"] for e in j["events"]})]' \
 		"$exp/$name.json" >>"$plan"
 	echo "go" >>"$plan"
 	counts[$name]="$c1 $c2 $c3 $c4"
 	names+=("$name")
-	gets+=(--get "/tmp/out/$name.pass.pcap:$got/$name.pass.pcap"
+	gets+=(--get "/tmp/out/$name.events:$got/$name.events"
+	       --get "/tmp/out/$name.pass.pcap:$got/$name.pass.pcap"
 	       --get "/tmp/out/$name.jit:$got/$name.jit")
 done <"$manifest"
 [ ${#names[@]} -gt 0 ] || { bad "offload: no programs in $manifest"; finish; }
@@ -145,6 +146,14 @@ for name in "${names[@]}"; do
 		ok "$name: maps after the traffic (bpftool map dump) equal the host model's ($(tail -1 "$tmp/maps"))"
 	else
 		bad "$name: maps after the traffic: $(tr '\n' ' ' <"$tmp/maps" | head -c 400)"
+	fi
+	# perf events: what bpftool map event_pipe read from the host's perf rings
+	if [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events_total"])' "$exp/$name.json")" != 0 ]; then
+		if python3 scripts/offload-events.py "$exp/$name.json" "$got/$name.events" >"$tmp/ev" 2>&1; then
+			ok "$name: perf events from the device read by bpftool map event_pipe equal the host model's ($(tail -1 "$tmp/ev"))"
+		else
+			bad "$name: perf events: $(tr '\n' ' ' <"$tmp/ev" | head -c 400)"
+		fi
 	fi
 	# XDP_TX frames: what the NIC sent while this program ran
 	if [ -f "$rdir/$name.out.pcap" ] && $W compare "$exp/$name.tx.pcap" "$rdir/$name.out.pcap" >"$tmp/cmp" 2>&1; then

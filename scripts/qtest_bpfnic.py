@@ -262,7 +262,7 @@ def test_ctrl(qt, ctrl):
           reply and reply_hdr(reply)[3] == RC_OK and val == struct.pack("<Q", 0x1122334455667788),
           val.hex())
 
-    bogus = struct.pack("<QII", REQ_BUF, 64, 0)
+    bogus = struct.pack("<QIIII", REQ_BUF, 64, 0, 1, 0)     # addr, len, nmaps, gen, reserved
     d, reply = ctrl.send(cmsg(CMSG_PROG_LOAD, 0x5a, bogus))
     check("PROG_LOAD of a garbage image refused, QEMU alive",
           reply and reply_hdr(reply)[3] != RC_OK and qt.alive())
@@ -321,7 +321,7 @@ def test_prog(qt, ctrl, peer, dev_port, image):
         return
     img = open(image, "rb").read()
     qt.mem_write(PROG_BUF, img)
-    d, reply = ctrl.send(cmsg(CMSG_PROG_LOAD, 0x70, struct.pack("<QII", PROG_BUF, len(img), 0)))
+    d, reply = ctrl.send(cmsg(CMSG_PROG_LOAD, 0x70, struct.pack("<QIIII", PROG_BUF, len(img), 0, 2, 0)))
     check("PROG_LOAD xdp_actions", reply and reply_hdr(reply)[3] == RC_OK,
           str(reply and reply_hdr(reply)))
     head = qt.readl(REG_RXQ(0) + RING_HEAD)

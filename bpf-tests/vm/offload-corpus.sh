@@ -6,6 +6,7 @@
 #   prog NAME xdp|tc SECTION NPKTS     start a program
 #   preset MAP KEYHEX VALHEX           bpftool map update before traffic
 #   map MAP                            bpftool map dump after traffic
+#   events MAP                         bpftool map event_pipe during traffic
 #   go                                 load done: run it
 # XDP: ip link set dev $IFACE xdpoffload obj /vm/bpf/NAME.o sec SECTION
 # tc:  tc filter add dev $IFACE ingress bpf skip_sw da obj ... sec SECTION
@@ -18,8 +19,9 @@
 #   BN NAME map MAP TYPE <bpftool -j map dump>      (after the traffic)
 #   BN NAME replay ok|FAIL
 #   BN NAME unload ok|FAIL
-# and leaves /tmp/out/NAME.pass.pcap (frames the host stack received) and
-# /tmp/out/NAME.jit (bpftool prog dump jited ... file) for --get.
+# and leaves /tmp/out/NAME.pass.pcap (frames the host stack received),
+# /tmp/out/NAME.jit (bpftool prog dump jited ... file) and
+# /tmp/out/NAME.events (bpftool -j map event_pipe of its perf maps) for --get.
 plan=${1:?usage: offload-corpus.sh PLAN}
 mkdir -p /tmp/out
 echo "BN iface $IFACE"
@@ -66,6 +68,12 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 		bpftool map update name "$m" key hex $(hexsp "$k") value hex $(hexsp "$v") ||
 			echo "BN $name preset FAIL $m $k"
 	done </tmp/presets
+	evp=""
+	while read -r m; do	# perf events: a reader on every CPU's ring
+		bpftool -j map event_pipe name "$m" >>"/tmp/out/$name.events" 2>&1 &
+		evp="$evp $!"
+	done </tmp/evmaps
+	[ -n "$evp" ] && sleep 1	# its perf fds are in the map before traffic
 	tcpdump -i "$IFACE" -Q in -U -n -s 65535 -w "/tmp/out/$name.pass.pcap" 2>/tmp/tcpdump.err &
 	tp=$!
 	i=0
@@ -83,6 +91,7 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 	done </tmp/maps
 	sleep 0.2
 	kill -INT $tp; wait $tp
+	for p in $evp; do kill -INT "$p"; wait "$p"; done
 	if [ "$type" = xdp ]; then
 		ip link set dev "$IFACE" xdpoffload off
 	else
@@ -94,7 +103,8 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 cur=""
 while read -r kw a1 a2 a3 a4; do
 	case $kw in
-	prog) cur="$a1 $a2 $a3 $a4"; : >/tmp/presets; : >/tmp/maps ;;
+	prog) cur="$a1 $a2 $a3 $a4"; : >/tmp/presets; : >/tmp/maps; : >/tmp/evmaps ;;
+	events) echo "$a1" >>/tmp/evmaps ;;
 	map) echo "$a1" >>/tmp/maps ;;
 	preset) echo "$a1 $a2 $a3" >>/tmp/presets ;;
 	go) run_prog $cur ;;

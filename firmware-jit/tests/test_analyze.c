@@ -127,9 +127,11 @@ static const struct bn_image_map maps_ok[] = {
 	  .max_entries = 4, .name = "array" },
 	{ .type = BPF_MAP_TYPE_PROG_ARRAY, .key_size = 4, .value_size = 4,
 	  .max_entries = 4, .name = "progs" },
+	{ .type = BPF_MAP_TYPE_PERF_EVENT_ARRAY, .key_size = 4, .value_size = 4,
+	  .name = "events" },
 };
 
-#define MAPS	.maps = maps_ok, .nmaps = 3
+#define MAPS	.maps = maps_ok, .nmaps = 4
 
 #define XDP	.prog_type = BN_PROG_XDP
 #define TC	.prog_type = BN_PROG_TC
@@ -805,6 +807,58 @@ static const struct tcase cases[] = {
 	.msg = "insn 0: helper 6 is not supported by the device",
 },
 {
+	"perf_event_output into the receiving CPU's ring, packet bytes appended", XDP, MAPS,
+	PROG(BPF_MOV64_IMM(R0, 0),
+	     BPF_STX_MEM(BPF_DW, R10, R0, -8),
+	     BPF_LD_MAP_IDX(R2, 3),
+	     BPF_LD_IMM64(R3, BPF_F_CURRENT_CPU | (14ull << 32)),
+	     BPF_MOV64_REG(R4, R10),
+	     BPF_ALU64_IMM(BPF_ADD, R4, -8),
+	     BPF_MOV64_IMM(R5, 8),
+	     BPF_EMIT_CALL(BPF_FUNC_perf_event_output),
+	     BPF_MOV64_IMM(R0, 2),
+	     BPF_EXIT_INSN()),
+},
+{
+	"perf_event_output to a chosen CPU's ring", XDP, MAPS,
+	PROG(BPF_LD_MAP_IDX(R2, 3),
+	     BPF_MOV64_IMM(R3, 0),
+	     BPF_MOV64_REG(R4, R10),
+	     BPF_ALU64_IMM(BPF_ADD, R4, -8),
+	     BPF_MOV64_IMM(R5, 8),
+	     BPF_EMIT_CALL(BPF_FUNC_perf_event_output),
+	     BPF_MOV64_IMM(R0, 2),
+	     BPF_EXIT_INSN()),
+	.err = -EOPNOTSUPP,
+	.msg = "insn 6: perf_event_output: flags must be the constant BPF_F_CURRENT_CPU (and packet bytes << 32)",
+},
+{
+	"perf_event_output with a flags register", XDP, MAPS,
+	PROG(BPF_LDX_MEM(BPF_W, R3, R1, 0),
+	     BPF_LD_MAP_IDX(R2, 3),
+	     BPF_MOV64_REG(R4, R10),
+	     BPF_ALU64_IMM(BPF_ADD, R4, -8),
+	     BPF_MOV64_IMM(R5, 8),
+	     BPF_EMIT_CALL(BPF_FUNC_perf_event_output),
+	     BPF_MOV64_IMM(R0, 2),
+	     BPF_EXIT_INSN()),
+	.err = -EOPNOTSUPP,
+	.msg = "insn 6: perf_event_output: flags must be the constant BPF_F_CURRENT_CPU (and packet bytes << 32)",
+},
+{
+	"perf_event_output into a hash map", XDP, MAPS,
+	PROG(BPF_LD_MAP_IDX(R2, 0),
+	     BPF_LD_IMM64(R3, BPF_F_CURRENT_CPU),
+	     BPF_MOV64_REG(R4, R10),
+	     BPF_ALU64_IMM(BPF_ADD, R4, -8),
+	     BPF_MOV64_IMM(R5, 8),
+	     BPF_EMIT_CALL(BPF_FUNC_perf_event_output),
+	     BPF_MOV64_IMM(R0, 2),
+	     BPF_EXIT_INSN()),
+	.err = -EOPNOTSUPP,
+	.msg = "insn 7: perf_event_output: R2 must be one PERF_EVENT_ARRAY map",
+},
+{
 	"redirect helper", XDP,
 	PROG(BPF_MOV64_IMM(R0, 2),
 	     BPF_MOV64_IMM(R1, 1),
@@ -883,7 +937,7 @@ static const struct tcase cases[] = {
 },
 {
 	"map index out of range", XDP, MAPS,
-	PROG(BPF_LD_MAP_IDX(R1, 3),
+	PROG(BPF_LD_MAP_IDX(R1, 4),
 	     BPF_MOV64_IMM(R0, 2),
 	     BPF_EXIT_INSN()),
 	.err = -EINVAL, .msg = "insn 0: invalid instruction",

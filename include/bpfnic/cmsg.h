@@ -14,6 +14,9 @@
  *
  * Capabilities (BN_CMSG_CAPS) are a sequence of TLVs; the driver skips types
  * it does not know and rejects a truncated or overlong TLV.
+ *
+ * One message goes the other way unasked: BN_CMSG_EVENT, a program's
+ * bpf_perf_event_output(), in a reply buffer with tag 0 and no reply bit.
  */
 #ifndef BPFNIC_CMSG_H
 #define BPFNIC_CMSG_H
@@ -36,6 +39,7 @@ enum bn_cmsg_type {
 	BN_CMSG_MAP_UPDATE = 9,	/* map_op: key, value, flags -> rc */
 	BN_CMSG_MAP_DELETE = 10,	/* map_op: key -> rc */
 	BN_CMSG_MAP_GETNEXT = 11,	/* map_op: key (or BN_MAP_OP_F_FIRST) -> next key */
+	BN_CMSG_EVENT = 12,	/* device -> driver, unasked: struct bn_cmsg_event */
 };
 
 enum bn_rc {
@@ -83,6 +87,8 @@ struct bn_cmsg_stats {			/* reply to BN_CMSG_STATS */
 	__le64 verdict[4];	/* program verdicts: aborted, drop, pass, tx */
 	__le64 prog_faults;
 	__le64 bad_desc;	/* descriptors or DMA the device refused */
+	__le64 events;		/* BN_CMSG_EVENTs sent */
+	__le64 events_lost;	/* perf events dropped: no reply buffer to spare */
 };
 
 struct bn_cmsg_prog_load {
@@ -90,7 +96,28 @@ struct bn_cmsg_prog_load {
 	__le64 image_addr;	/* guest-physical address of the image */
 	__le32 image_len;
 	__le32 nmaps;
-	__le32 map_ids[];	/* device id of the image's maps[i] */
+	__le32 gen;		/* the driver's name for this load: its events carry it */
+	__le32 reserved;
+	__le32 map_ids[];	/* device id of the image's maps[i] (ignored for a
+				 * PERF_EVENT_ARRAY, image.h) */
+};
+
+/*
+ * A bpf_perf_event_output() of the loaded program: @data_len bytes the
+ * program passed, then @pkt_len bytes of the packet.  Never answered.  The
+ * device keeps BN_EVENT_RSP_RESERVE reply buffers for replies: with fewer
+ * free, it drops the event (counted in bn_cmsg_stats.events_lost), as a
+ * full perf ring would.
+ */
+#define BN_EVENT_RSP_RESERVE	4
+
+struct bn_cmsg_event {
+	struct bn_cmsg_hdr hdr;	/* type BN_CMSG_EVENT, tag 0 */
+	__le32 gen;		/* BN_CMSG_PROG_LOAD.gen of the program that sent it */
+	__le32 map_index;	/* which PERF_EVENT_ARRAY of its image (image.h) */
+	__le32 data_len;
+	__le32 pkt_len;
+	__u8 data[];
 };
 
 struct bn_cmsg_map_alloc {

@@ -65,6 +65,15 @@ struct bn_image_reloc {
 
 #define BN_MAP_NAME_LEN		16
 
+/*
+ * A PERF_EVENT_ARRAY map stays in the host (the device has no perf rings):
+ * the loader gives its MAP_ID relocations BN_MAP_ID_EVENT | its index in
+ * the image's map table, and bpf_perf_event_output() events name it by
+ * that index (BN_CMSG_EVENT).  Its PROG_LOAD map id is ignored.  Its table
+ * entry has max_entries 0: the host sizes it (one slot per host CPU).
+ */
+#define BN_MAP_ID_EVENT		0x8000
+
 struct bn_image_map {
 	__le32 type;		/* BPF_MAP_TYPE_ARRAY or BPF_MAP_TYPE_HASH */
 	__le32 key_size;

@@ -188,6 +188,9 @@ enum bn_tgt {
 #define BN_FW_PERF_OUTPUT	25	/* BPF_FUNC_perf_event_output */
 #define BN_FW_ADJUST_HEAD	44	/* BPF_FUNC_xdp_adjust_head   */
 #define BN_FW_ADJUST_TAIL	65	/* BPF_FUNC_xdp_adjust_tail   */
+/* perf_event_output: data + appended packet bytes of one event (fits one
+ * control message); larger events return -E2BIG to the program. */
+#define BN_FW_EVENT_MAX		2048
 
 /* Opcodes, generated from the table. */
 enum bn_op {

@@ -154,6 +154,9 @@ struct prog_maps {			/* what the program's maps are */
 	uint32_t n;
 };
 
+/* A map that stays in the host (PERF_EVENT_ARRAY, image.h): no device copy. */
+bool map_in_host(const struct bn_image_map *d);
+
 struct map_entries {			/* a map's contents, sorted by key */
 	uint32_t key_size, value_size;
 	uint32_t n;

@@ -196,7 +196,8 @@ static void fill_map(struct bn_obj_prog *p, uint32_t i, const struct bpf_map *m)
 	d->type = bpf_map__type(m);
 	d->key_size = bpf_map__key_size(m);
 	d->value_size = bpf_map__value_size(m);
-	d->max_entries = bpf_map__max_entries(m);
+	/* image.h: a PERF_EVENT_ARRAY is the host's to size */
+	d->max_entries = d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ? 0 : bpf_map__max_entries(m);
 	d->flags = bpf_map__map_flags(m);
 	strncpy(d->name, bpf_map__name(m), BN_MAP_NAME_LEN - 1);
 	p->map_names[i] = xstrdup(bpf_map__name(m));

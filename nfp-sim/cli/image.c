@@ -114,12 +114,21 @@ static int img_check_maps(const struct img_view *v, char *err, size_t errlen)
 		const struct bn_image_map *m = &v->maps[i];
 		uint32_t type = le32toh(m->type);
 
-		if (type != BPF_MAP_TYPE_ARRAY && type != BPF_MAP_TYPE_HASH) {
+		if (type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {	/* image.h: host map */
+			if (le32toh(m->max_entries)) {
+				snprintf(err, errlen, "map %u: a PERF_EVENT_ARRAY with max_entries %u (0: the host's)",
+					 i, le32toh(m->max_entries));
+				return -EINVAL;
+			}
+		} else if (type != BPF_MAP_TYPE_ARRAY && type != BPF_MAP_TYPE_HASH) {
 			snprintf(err, errlen, "map %u: type %u is neither array nor hash", i, type);
 			return -EINVAL;
+		} else if (!le32toh(m->max_entries)) {
+			snprintf(err, errlen, "map %u: zero max entries", i);
+			return -EINVAL;
 		}
-		if (!le32toh(m->key_size) || !le32toh(m->value_size) || !le32toh(m->max_entries)) {
-			snprintf(err, errlen, "map %u: zero key size, value size or max entries", i);
+		if (!le32toh(m->key_size) || !le32toh(m->value_size)) {
+			snprintf(err, errlen, "map %u: zero key size or value size", i);
 			return -EINVAL;
 		}
 		if (memchr(m->name, '\0', BN_MAP_NAME_LEN) == NULL) {

@@ -84,6 +84,11 @@ int preset_resolve(const struct map_preset *mp, const struct prog_maps *pm)
 		      mp->arg, mp->key_len, mp->val_len, pm->names[i], d->key_size, d->value_size);
 		return -1;
 	}
+	if (map_in_host(d)) {
+		p_err("--map '%s': %s is a PERF_EVENT_ARRAY: it stays in the host, nothing to preset",
+		      mp->arg, pm->names[i]);
+		return -1;
+	}
 	if (d->type == BPF_MAP_TYPE_ARRAY && d->key_size == 4 &&
 	    le32_key(mp->key) >= d->max_entries) {
 		p_err("--map '%s': index %u is beyond array %s (%u entries)", mp->arg,
@@ -111,12 +116,21 @@ static int sim_map_init(struct bn_sim *sim, const struct prog_maps *pm, uint32_t
 	return err ? EXIT_FAIL : 0;
 }
 
+bool map_in_host(const struct bn_image_map *d)
+{
+	return d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
 int sim_maps_create(struct bn_sim *sim, const struct prog_maps *pm, uint32_t *ids)
 {
 	char err[256] = "";
 	int ret;
 
 	for (uint32_t i = 0; i < pm->n; i++) {
+		if (map_in_host(&pm->defs[i])) {	/* image.h: no device map */
+			ids[i] = 0;
+			continue;
+		}
 		ret = bn_sim_map_create(sim, &pm->defs[i], &ids[i], err, sizeof(err));
 		if (ret) {
 			p_err("map %s: sim cannot create it: %s", pm->names[i],
@@ -331,7 +345,11 @@ void maps_print(struct bn_sim *sim, const struct prog_maps *pm, const uint32_t *
 		printf("maps:\n");
 	}
 	for (uint32_t i = 0; i < pm->n; i++) {
-		int err = sim_map_collect(sim, ids[i], &pm->defs[i], &e);
+		int err;
+
+		if (map_in_host(&pm->defs[i]))
+			continue;
+		err = sim_map_collect(sim, ids[i], &pm->defs[i], &e);
 
 		if (err)
 			p_warn("map %s: reading it back from the sim: %s", pm->names[i],

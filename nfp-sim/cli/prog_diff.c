@@ -13,11 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "cli.h"
 
 #define DIFF_OUT_CAP		65536
 #define DIFF_JSON_DETAILS	1000	/* mismatch records kept in JSON output */
 #define DIFF_MAP_LINES		8	/* differing entries printed per map and packet */
+
+/*
+ * perf_event_output events of one packet, kernel or sim: the kernel's come
+ * from a libbpf perf_buffer on its PERF_EVENT_ARRAY (so the kernel's helper
+ * sees a reader, returns 0 like the device, and its events are compared).
+ */
+#define DIFF_EV_MAX	16	/* events compared per packet */
+#define DIFF_PERF_MAPS	4	/* PERF_EVENT_ARRAY maps of one program */
+
+struct diff_events {
+	uint32_t n, dropped;
+	uint32_t map[DIFF_EV_MAX], len[DIFF_EV_MAX];
+	uint8_t *data[DIFF_EV_MAX];
+};
+
+struct diff_perf {			/* one kernel perf_buffer */
+	struct diff_state *d;
+	uint32_t map;
+	struct perf_buffer *pb;
+};
 
 struct diff_state {
 	const struct prog_args *a;
@@ -28,6 +49,11 @@ struct diff_state {
 	uint8_t *kout, *sout;
 	uint64_t packets, compared, skipped, mismatches;
 	uint64_t retval_mm, data_mm, map_mm, faults;
+	uint64_t events, event_mm;
+	struct diff_perf perf[DIFF_PERF_MAPS];
+	uint32_t nperf;
+	bool ev_collect;	/* kernel events: keep (else drain) */
+	struct diff_events kev, sev;
 	uint64_t details;
 	uint64_t timed;		/* --time: packets the kernel timed */
 	double time_ns;		/* their mean ns per run, summed */
@@ -243,6 +269,8 @@ static bool diff_maps(struct diff_state *d, int64_t pkt)
 	bool differ = false;
 
 	for (uint32_t m = 0; m < d->rp->pm.n; m++) {
+		if (map_in_host(&d->rp->pm.defs[m]))	/* perf events: not compared */
+			continue;
 		memset(&se, 0, sizeof(se));
 		if (map_collect_both(d, m, &ke, &se)) {
 			differ = true;
@@ -268,6 +296,124 @@ static void verbose_packet(struct diff_state *d, uint32_t i, uint32_t kret, uint
 		  (unsigned long long)r->insns, bad ? "MISMATCH" : "same");
 }
 
+static void events_add(struct diff_events *e, uint32_t map, const void *a, uint32_t alen,
+		       const void *b, uint32_t blen)
+{
+	if (e->n == DIFF_EV_MAX) {
+		e->dropped++;
+		return;
+	}
+	e->map[e->n] = map;
+	e->len[e->n] = alen + blen;
+	e->data[e->n] = xcalloc(1, alen + blen + 1);
+	memcpy(e->data[e->n], a, alen);
+	if (blen)
+		memcpy(e->data[e->n] + alen, b, blen);
+	e->n++;
+}
+
+static void events_reset(struct diff_events *e)
+{
+	for (uint32_t i = 0; i < e->n; i++)
+		free(e->data[i]);
+	memset(e, 0, sizeof(*e));
+}
+
+static void diff_sim_event(void *opaque, uint32_t map_index, const uint8_t *data, uint32_t len,
+			   const uint8_t *pkt, uint32_t pkt_len)
+{
+	struct diff_state *d = opaque;
+
+	events_add(&d->sev, map_index, data, len, pkt, pkt_len);
+}
+
+static void diff_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct diff_perf *p = ctx;
+
+	if (p->d->ev_collect)
+		events_add(&p->d->kev, p->map, data, size, NULL, 0);
+}
+
+static void diff_perf_lost(void *ctx, int cpu, __u64 cnt)
+{
+	struct diff_perf *p = ctx;
+
+	if (p->d->ev_collect)
+		p->d->kev.dropped += cnt;
+}
+
+/* A perf_buffer on every PERF_EVENT_ARRAY of the kernel's copy. */
+static void diff_perf_open(struct diff_state *d)
+{
+	for (uint32_t m = 0; m < d->rp->pm.n; m++) {
+		struct diff_perf *p = &d->perf[d->nperf];
+		int err;
+
+		if (!map_in_host(&d->rp->pm.defs[m]))
+			continue;
+		if (d->nperf == DIFF_PERF_MAPS) {
+			p_warn("map %s: more than %u PERF_EVENT_ARRAY maps: its events are not compared",
+			       d->rp->pm.names[m], DIFF_PERF_MAPS);
+			continue;
+		}
+		p->d = d;
+		p->map = m;
+		p->pb = perf_buffer__new(d->k.map_fds[m], 8, diff_perf_sample, diff_perf_lost, p,
+					 NULL);
+		err = libbpf_get_error(p->pb);
+		if (err) {
+			p_warn("map %s: no perf buffer on the kernel's copy (%s): its events are not compared",
+			       d->rp->pm.names[m], strerror(-err));
+			p->pb = NULL;
+			continue;
+		}
+		d->nperf++;
+	}
+}
+
+static void diff_perf_poll(struct diff_state *d, bool collect)
+{
+	d->ev_collect = collect;
+	for (uint32_t i = 0; i < d->nperf; i++)
+		perf_buffer__consume(d->perf[i].pb);
+	d->ev_collect = false;
+}
+
+/* A raw sample's size field: the event padded so that u32 size + data is
+ * a multiple of 8 (perf_prepare_sample()). */
+static uint32_t perf_raw_size(uint32_t len)
+{
+	return ((len + 4 + 7) & ~7u) - 4;
+}
+
+/* Same events in the same order, byte for byte, to the same maps. */
+static bool diff_events(struct diff_state *d, uint32_t i)
+{
+	const struct diff_events *k = &d->kev, *s = &d->sev;
+	bool bad = k->n != s->n || k->dropped || s->dropped;
+
+	if (!d->nperf)
+		return false;
+	for (uint32_t e = 0; !bad && e < k->n; e++)
+		bad = k->map[e] != s->map[e] || k->len[e] != perf_raw_size(s->len[e]) ||
+		      memcmp(k->data[e], s->data[e], s->len[e]);
+	d->events += s->n;
+	if (bad) {
+		d->event_mm++;
+		if (detail_open(d, i, "events")) {
+			jw_uint_field(&d->dw, "kernel_events", k->n);
+			jw_uint_field(&d->dw, "sim_events", s->n);
+			jw_end_object(&d->dw);
+		}
+		if (!json_output)
+			diff_line(i, "perf events: kernel %u%s, sim %u%s, or their bytes differ",
+				  k->n, k->dropped ? " (some lost)" : "", s->n,
+				  s->dropped ? " (too many)" : "");
+	}
+	return bad;
+}
+
 /* Kernel then sim for packet i; EXIT_SKIP if the kernel cannot test-run. */
 static int diff_packet(struct diff_state *d, uint32_t i, const struct bn_sim_pkt *pk)
 {
@@ -276,7 +422,11 @@ static int diff_packet(struct diff_state *d, uint32_t i, const struct bn_sim_pkt
 	bool bad;
 	int err;
 
+	events_reset(&d->kev);
+	events_reset(&d->sev);
+	diff_perf_poll(d, false);	/* nothing left from earlier runs */
 	err = kref_run(&d->k, pk->data, pk->len, d->kout, &klen, &kret);
+	diff_perf_poll(d, true);
 	if (err && i == 0 && kref_errno_is_env(err))
 		return EXIT_SKIP;
 	if (err) {
@@ -300,6 +450,7 @@ static int diff_packet(struct diff_state *d, uint32_t i, const struct bn_sim_pkt
 	bad = diff_retval(d, i, kret, &r);
 	bad |= diff_data(d, i, klen, &r);
 	bad |= diff_maps(d, i);
+	bad |= diff_events(d, i);
 	d->mismatches += bad;
 	verbose_packet(d, i, kret, klen, &r, bad);
 	return 0;
@@ -431,6 +582,8 @@ static void diff_summary(const struct diff_state *d)
 		jw_uint_field(&json_wtr, "retval_mismatches", d->retval_mm);
 		jw_uint_field(&json_wtr, "data_mismatches", d->data_mm);
 		jw_uint_field(&json_wtr, "map_mismatches", d->map_mm);
+		jw_uint_field(&json_wtr, "events", d->events);
+		jw_uint_field(&json_wtr, "event_mismatches", d->event_mm);
 		jw_uint_field(&json_wtr, "faults", d->faults);
 		diff_summary_time(d);
 		jw_end_object(&json_wtr);
@@ -442,6 +595,9 @@ static void diff_summary(const struct diff_state *d)
 	       (unsigned long long)d->mismatches, (unsigned long long)d->retval_mm,
 	       (unsigned long long)d->data_mm, (unsigned long long)d->map_mm,
 	       (unsigned long long)d->faults, d->mismatches ? "" : ": kernel and sim agree");
+	if (d->nperf)
+		printf("perf events: %llu compared, %llu packets with different events\n",
+		       (unsigned long long)d->events, (unsigned long long)d->event_mm);
 	diff_summary_time(d);
 }
 
@@ -480,19 +636,29 @@ static int diff_loop(struct diff_state *d, const struct pkt_list *l)
 
 static int diff_run(const struct prog_args *a, struct run_prog *rp, const struct pkt_list *l)
 {
+	static struct diff_state d;	/* the perf buffers' callbacks point into it */
 	struct bn_sim_ops ops = {
 		.tx = diff_sim_tx, .to_host = diff_sim_to_host, .log = diff_sim_log,
+		.event = diff_sim_event, .opaque = &d,
 	};
-	struct diff_state d = { .a = a, .rp = rp };
 	int ret;
 
+	memset(&d, 0, sizeof(d));
+	d.a = a;
+	d.rp = rp;
 	d.ids = xcalloc(rp->pm.n, sizeof(*d.ids));
 	d.kout = xzalloc(DIFF_OUT_CAP);
 	d.sout = xzalloc(BN_PKT_FRAME);
 	ret = presets_check(a->presets, a->npresets, &rp->pm);
 	ret = ret ? : diff_open_kernel(&d);
 	ret = ret ? : sim_setup(a, rp, &ops, &d.sim, d.ids);
+	if (!ret)
+		diff_perf_open(&d);
 	ret = ret ? : diff_loop(&d, l);
+	for (uint32_t i = 0; i < d.nperf; i++)
+		perf_buffer__free(d.perf[i].pb);
+	events_reset(&d.kev);
+	events_reset(&d.sev);
 	if (d.sim)
 		bn_sim_destroy(d.sim);
 	kref_close(&d.k);

@@ -5,16 +5,29 @@
  * --repeat N replays the pcap N times in the one batch (maps persist), so
  * that the host's packets/s is measured over enough packets.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
 #define RUN_LOG_LINES	20	/* sim log lines shown without --verbose */
+#define RUN_EVENTS_KEPT	1000	/* perf_event_output events kept for the report */
+
+/* One bpf_perf_event_output() event the device sent to the host. */
+struct run_event {
+	uint32_t map_index;
+	uint32_t len, pkt_len;
+	uint8_t *data;		/* len + pkt_len bytes */
+};
 
 struct run_io {
 	struct pcap_out *tx, *pass;
 	uint32_t logs;
+	pthread_mutex_t ev_lock;	/* events arrive from any host thread */
+	struct run_event ev[RUN_EVENTS_KEPT];
+	uint32_t nev;
+	uint64_t events;
 };
 
 static void run_tx(void *opaque, const uint8_t *frame, uint32_t len)
@@ -31,6 +44,63 @@ static void run_to_host(void *opaque, uint32_t queue, const uint8_t *frame, uint
 
 	if (io->pass)
 		pcap_out_write(io->pass, frame, len);
+}
+
+static void run_event(void *opaque, uint32_t map_index, const uint8_t *data, uint32_t len,
+		      const uint8_t *pkt, uint32_t pkt_len)
+{
+	struct run_io *io = opaque;
+	struct run_event *e;
+
+	pthread_mutex_lock(&io->ev_lock);
+	io->events++;
+	if (io->nev < RUN_EVENTS_KEPT) {
+		e = &io->ev[io->nev++];
+		e->map_index = map_index;
+		e->len = len;
+		e->pkt_len = pkt_len;
+		e->data = xcalloc(1, len + pkt_len + 1);
+		memcpy(e->data, data, len);
+		memcpy(e->data + len, pkt, pkt_len);
+	}
+	pthread_mutex_unlock(&io->ev_lock);
+}
+
+/*
+ * Events in the order they were sent (with several host threads, the order
+ * packets finished in): JSON "events": [{"map", "data", "pkt"}], text a
+ * count and, with --verbose, each event.
+ */
+static void events_print(const struct run_io *io, const struct prog_maps *pm)
+{
+	if (json_output) {
+		jw_uint_field(&json_wtr, "events_total", io->events);
+		jw_name(&json_wtr, "events");
+		jw_start_array(&json_wtr);
+	} else if (io->events) {
+		printf("perf events:    %llu (bpf_perf_event_output)%s\n",
+		       (unsigned long long)io->events,
+		       io->events > io->nev ? ", the first ones kept" : "");
+	}
+	for (uint32_t i = 0; i < io->nev; i++) {
+		const struct run_event *e = &io->ev[i];
+		const char *map = e->map_index < pm->n ? pm->names[e->map_index] : "?";
+
+		if (json_output) {
+			jw_start_object(&json_wtr);
+			jw_string_field(&json_wtr, "map", map);
+			jw_name(&json_wtr, "data");
+			jw_hex(&json_wtr, e->data, e->len);
+			jw_name(&json_wtr, "pkt");
+			jw_hex(&json_wtr, e->data + e->len, e->pkt_len);
+			jw_end_object(&json_wtr);
+		} else if (verbose) {
+			printf("  event %u -> %s: %u bytes of data, %u of packet\n", i, map, e->len,
+			       e->pkt_len);
+		}
+	}
+	if (json_output)
+		jw_end_array(&json_wtr);
 }
 
 static void run_log(void *opaque, const char *msg)
@@ -179,7 +249,8 @@ static int run_batch(struct bn_sim *sim, const struct pkt_list *l, struct bn_sim
 }
 
 static void run_report(struct bn_sim *sim, const struct run_summary *s, const uint32_t *ids,
-		       const struct pkt_list *l, const struct bn_sim_result *res)
+		       const struct pkt_list *l, const struct bn_sim_result *res,
+		       const struct run_io *io)
 {
 	if (json_output) {
 		jw_start_object(&json_wtr);
@@ -188,6 +259,7 @@ static void run_report(struct bn_sim *sim, const struct run_summary *s, const ui
 	print_packets(l, res);
 	if (!json_output)
 		summary_text(s);
+	events_print(io, &s->rp->pm);
 	maps_print(sim, &s->rp->pm, ids);
 	if (json_output)
 		jw_end_object(&json_wtr);
@@ -195,14 +267,19 @@ static void run_report(struct bn_sim *sim, const struct run_summary *s, const ui
 
 static int run_sim(const struct prog_args *a, struct run_prog *rp, const struct pkt_list *l)
 {
-	struct run_io io = { 0 };
-	struct bn_sim_ops ops = { run_tx, run_to_host, NULL, run_log, &io };
+	static struct run_io io;	/* big: the kept events */
+	struct bn_sim_ops ops = {
+		.tx = run_tx, .to_host = run_to_host, .log = run_log, .event = run_event,
+		.opaque = &io,
+	};
 	struct run_summary s = { .a = a, .rp = rp };
 	struct bn_sim_result *res = NULL;
 	uint32_t *ids = xcalloc(rp->pm.n, sizeof(*ids));
 	struct bn_sim *sim = NULL;
 	int ret;
 
+	memset(&io, 0, sizeof(io));
+	pthread_mutex_init(&io.ev_lock, NULL);
 	ret = sim_setup(a, rp, &ops, &sim, ids);
 	ret = ret ? : run_open_outputs(a, &io);
 	if (!ret && verbose)	/* out == NULL, out_cap 0: no frame copies */
@@ -211,13 +288,15 @@ static int run_sim(const struct prog_args *a, struct run_prog *rp, const struct 
 	s.tx_frames = pcap_out_count(io.tx);
 	s.pass_frames = pcap_out_count(io.pass);
 	if (!ret)
-		run_report(sim, &s, ids, l, res);
+		run_report(sim, &s, ids, l, res, &io);
 	if (io.logs > RUN_LOG_LINES && !verbose)
 		p_err("sim: %u more log lines (--verbose shows all)", io.logs - RUN_LOG_LINES);
 	if (sim)
 		bn_sim_destroy(sim);
 	pcap_out_close(io.tx);
 	pcap_out_close(io.pass);
+	for (uint32_t i = 0; i < io.nev; i++)
+		free(io.ev[i].data);
 	free(res);
 	free(ids);
 	return ret;

@@ -16,6 +16,7 @@
  *   array map delete        2 (always -EINVAL)
  *   ktime, prandom          4
  *   adjust_head/tail        6, plus 1 per 8 bytes a tail grows (zeroing)
+ *   perf_event_output       4 + 1 per 8 bytes of event (posted to the host)
  */
 #include <string.h>
 #include "nicsim_int.h"
@@ -150,6 +151,49 @@ static int fw_adjust_tail(struct bn_fpc *f, struct bn_thr *t)
 	return charge(f, t, FW_ADJUST + grow / 8, false);
 }
 
+/*
+ * bpf_perf_event_output(ctx, map, flags, data, size): R2 is BN_MAP_ID_EVENT
+ * | the image's map index of a PERF_EVENT_ARRAY (image.h), flags
+ * BPF_F_CURRENT_CPU with the packet bytes to append in bits 32-51.  The
+ * event goes to the host (ops.event) as a posted write: the program gets 0
+ * (or the kernel's -EINVAL/-EFAULT for bad flags or more packet bytes than
+ * the packet has, -E2BIG beyond BN_FW_EVENT_MAX), not the host's outcome.
+ */
+static int fw_perf_output(struct bn_fpc *f, struct bn_thr *t)
+{
+	u32 id = (u32)arg(t, 2), size = (u32)arg(t, 5), idx = id & ~BN_MAP_ID_EVENT;
+	u64 flags = arg(t, 3), pkt_len = (flags & BPF_F_CTXLEN_MASK) >> 32;
+	struct bn_sim *sim = f->sim;
+	bool xdp = f->prog->type == BN_PROG_XDP;
+	/* packet bounds: xdp_md data/data_end or __sk_buff data/data_end */
+	u32 data = t->ctx[xdp ? 0 : offsetof(struct __sk_buff, data) / 4];
+	u32 data_end = t->ctx[xdp ? 1 : offsetof(struct __sk_buff, data_end) / 4];
+	u8 buf[BN_FW_EVENT_MAX];
+
+	if (!(id & BN_MAP_ID_EVENT) || idx >= f->prog->nmaps || f->prog->maps[idx]) {
+		bn_thr_why(t, "perf_event_output: %#x is no PERF_EVENT_ARRAY of the program", id);
+		return BN_STEP_FAULT;
+	}
+	if ((flags & ~(BPF_F_CTXLEN_MASK | BPF_F_INDEX_MASK)) ||
+	    (flags & BPF_F_INDEX_MASK) != BPF_F_CURRENT_CPU) {
+		ret_err(t, -EINVAL);
+	} else if (pkt_len > data_end - data) {
+		ret_err(t, -EFAULT);
+	} else if ((u64)size + pkt_len > sizeof(buf)) {
+		ret_err(t, -E2BIG);
+	} else {
+		if (bn_mem_copy(f, t, -1, (u32)arg(t, 4), buf, size, false,
+				"perf_event_output: data") ||
+		    bn_mem_copy(f, t, -1, data, buf + size, pkt_len, false,
+				"perf_event_output: packet"))
+			return BN_STEP_FAULT;
+		if (sim->ops.event)
+			sim->ops.event(sim->ops.opaque, idx, buf, size, buf + size, pkt_len);
+		ret(t, 0);
+	}
+	return charge(f, t, FW_SIMPLE + (size + (u32)pkt_len) / 8, false);
+}
+
 static int fw_xdp_only(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
 {
 	if (f->prog->type == BN_PROG_XDP)
@@ -170,6 +214,8 @@ int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
 	case BN_FW_KTIME:
 		ret(t, bn_clock_ns(f));
 		return charge(f, t, FW_SIMPLE, false);
+	case BN_FW_PERF_OUTPUT:
+		return fw_perf_output(f, t);
 	case BN_FW_PRANDOM:
 		ret(t, bn_rng_next(&f->prng) >> 32);
 		return charge(f, t, FW_SIMPLE, false);

@@ -381,6 +381,8 @@ static int ldr_map(struct ldr *l, u32 i)
 	struct bn_map *m;
 
 	memcpy(&d, l->maps + sizeof(d) * i, sizeof(d));
+	if (d.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return 0;	/* stays in the host (image.h): l->map[i] NULL */
 	m = bn_map_get(l->sim, l->map_ids[i]);
 	if (!m)
 		return REJECT(l, "image: map %u (%.16s): no device map with id %u", i, d.name,
@@ -424,7 +426,7 @@ static int reloc_immed(struct ldr *l, u32 k, const struct bn_image_reloc *r,
 		if (r->arg >= l->h.nmaps)
 			return REJECT(l, "image: relocation %u names map %u of %u", k, r->arg,
 				      l->h.nmaps);
-		u->imm16 = l->map[r->arg]->id;
+		u->imm16 = l->map[r->arg] ? l->map[r->arg]->id : BN_MAP_ID_EVENT | r->arg;
 		return 0;
 	}
 	if (u->imm16 >= l->h.code_len)
@@ -589,7 +591,7 @@ static int prog_install(struct ldr *l, struct bn_prog *p)
 
 	pthread_mutex_lock(&sim->lock);
 	for (i = 0; i < p->nmaps; i++) {
-		if (bn_map_get(sim, l->map_ids[i]) != p->maps[i]) {
+		if (p->maps[i] && bn_map_get(sim, l->map_ids[i]) != p->maps[i]) {
 			pthread_mutex_unlock(&sim->lock);
 			p->nmaps = 0;	/* it holds no references yet */
 			return bn_errf(l->err, l->errlen, -EAGAIN,
@@ -597,7 +599,8 @@ static int prog_install(struct ldr *l, struct bn_prog *p)
 		}
 	}
 	for (i = 0; i < p->nmaps; i++)
-		p->maps[i]->prog_refs++;
+		if (p->maps[i])
+			p->maps[i]->prog_refs++;
 	old = sim->prog;
 	sim->prog = p;
 	pthread_mutex_unlock(&sim->lock);

@@ -55,6 +55,14 @@ struct bn_sim_ops {
 	/* Guest/host misprogramming and faults; one line, no newline. */
 	void (*log)(void *opaque, const char *msg);
 	void *opaque;
+	/*
+	 * bpf_perf_event_output(): @len bytes of data, then @pkt_len bytes of
+	 * the packet, for the PERF_EVENT_ARRAY that is map @map_index of the
+	 * loaded image.  NULL: events are dropped (the program still sees 0).
+	 * Called from the thread running the packet (any host thread).
+	 */
+	void (*event)(void *opaque, uint32_t map_index, const uint8_t *data, uint32_t len,
+		      const uint8_t *pkt, uint32_t pkt_len);
 };
 
 struct bn_sim;

@@ -33,7 +33,7 @@
 #define BN_XDP_FRAME_HDR	40	/* sizeof(struct xdp_frame), x86-64 6.1 */
 #define BN_SKB_SHINFO		320	/* SKB_DATA_ALIGN(sizeof(skb_shared_info)), x86-64 6.1 */
 #define BN_ETH_HLEN		14
-#define BN_NUM_HELPERS		7	/* stubs in the firmware region */
+#define BN_NUM_HELPERS		8	/* stubs in the firmware region */
 
 /* Internal opcode for "pc left the code": no isa.def row uses it. */
 #define BN_IOP_OOB		0xff

@@ -63,6 +63,7 @@ static const struct {
 	{ BN_FW_PRANDOM,	"get_prandom_u32" },
 	{ BN_FW_ADJUST_HEAD,	"xdp_adjust_head" },
 	{ BN_FW_ADJUST_TAIL,	"xdp_adjust_tail" },
+	{ BN_FW_PERF_OUTPUT,	"perf_event_output" },
 };
 
 int bn_helper_slot(u32 fwid)
@@ -262,7 +263,8 @@ static void prog_free(struct bn_prog *p)
 	u32 i;
 
 	for (i = 0; i < p->nmaps; i++)
-		p->maps[i]->prog_refs--;
+		if (p->maps[i])		/* NULL: a host PERF_EVENT_ARRAY */
+			p->maps[i]->prog_refs--;
 	free(p->maps);
 	free(p->code);
 	free(p->words);

@@ -93,6 +93,8 @@ typedef struct BpfnicStats {
     uint64_t verdict[BN_ACT__COUNT];
     uint64_t prog_faults;
     uint64_t bad_desc;
+    uint64_t events;
+    uint64_t events_lost;
 } BpfnicStats;
 
 /* What the device remembers of a map the guest allocated. */
@@ -120,6 +122,7 @@ struct BpfnicState {
     BpfnicMap *maps;        /* indexed by device map id */
     uint32_t nmaps;
     bool prog_loaded;
+    uint32_t prog_gen;      /* PROG_LOAD's gen: stamped on the program's events */
 
     uint32_t regs[BPFNIC_NREGS];
     BpfnicRing rings[BPFNIC_NRINGS];
@@ -174,6 +177,12 @@ static bool bpfnic_ring_live(BpfnicRing *r)
 static bool bpfnic_ring_empty(BpfnicRing *r)
 {
     return !bpfnic_ring_live(r) || r->head == r->tail;
+}
+
+/* Buffers the driver has posted and the device not used yet. */
+static uint32_t bpfnic_ring_avail(BpfnicRing *r)
+{
+    return bpfnic_ring_live(r) ? (r->tail + r->size - r->head) % r->size : 0;
 }
 
 static bool bpfnic_desc_read(BpfnicState *s, BpfnicRing *r, struct bn_desc *d)
@@ -320,6 +329,45 @@ static void bpfnic_sim_to_host(void *opaque, uint32_t queue,
     }
     trace_bpfnic_rx_host(queue, len);
     bpfnic_irq(s, BN_VEC_QUEUE(queue));
+}
+
+/*
+ * bn_sim_ops: bpf_perf_event_output() -> BN_CMSG_EVENT on the reply ring,
+ * unless that would leave fewer than BN_EVENT_RSP_RESERVE buffers for the
+ * replies the driver waits for: then the event is lost, as with a full
+ * perf ring.
+ */
+static void bpfnic_sim_event(void *opaque, uint32_t map_index,
+                             const uint8_t *data, uint32_t len,
+                             const uint8_t *pkt, uint32_t pkt_len)
+{
+    BpfnicState *s = opaque;
+    BpfnicRing *rsp = &s->rings[BPFNIC_RING_CTRL_RSP];
+    uint8_t msg[BN_CMSG_MAX_LEN];
+    struct bn_cmsg_event *ev = (void *)msg;
+    uint32_t total = sizeof(*ev) + len + pkt_len;
+
+    if (total > sizeof(msg) ||
+        bpfnic_ring_avail(rsp) <= BN_EVENT_RSP_RESERVE) {
+        s->stats.events_lost++;
+        return;
+    }
+    memset(ev, 0, sizeof(*ev));
+    ev->hdr.type = BN_CMSG_EVENT;
+    ev->hdr.ver = BN_CMSG_VERSION;
+    ev->hdr.len = cpu_to_le32(total);
+    ev->gen = cpu_to_le32(s->prog_gen);
+    ev->map_index = cpu_to_le32(map_index);
+    ev->data_len = cpu_to_le32(len);
+    ev->pkt_len = cpu_to_le32(pkt_len);
+    memcpy(ev->data, data, len);
+    memcpy(ev->data + len, pkt, pkt_len);
+    if (!bpfnic_ring_put(s, rsp, msg, total, 0)) {
+        s->stats.events_lost++;
+        return;
+    }
+    s->stats.events++;
+    bpfnic_irq(s, BN_VEC_CTRL);
 }
 
 static uint64_t bpfnic_sim_clock_ns(void *opaque)
@@ -588,6 +636,8 @@ static enum bn_rc bpfnic_cmsg_stats(BpfnicState *s, const uint8_t *req,
     }
     st->prog_faults = cpu_to_le64(s->stats.prog_faults);
     st->bad_desc = cpu_to_le64(s->stats.bad_desc);
+    st->events = cpu_to_le64(s->stats.events);
+    st->events_lost = cpu_to_le64(s->stats.events_lost);
     *body_len = sizeof(*st) - sizeof(st->r);
     return BN_RC_OK;
 }
@@ -633,6 +683,7 @@ static enum bn_rc bpfnic_cmsg_prog_load(BpfnicState *s, const uint8_t *req,
         return bpfnic_errno_rc(ret);
     }
     s->prog_loaded = true;
+    s->prog_gen = le32_to_cpu(pl->gen);
     return BN_RC_OK;
 }
 
@@ -1244,6 +1295,7 @@ static void bpfnic_pci_realize(PCIDevice *pdev, Error **errp)
         .to_host = bpfnic_sim_to_host,
         .clock_ns = bpfnic_sim_clock_ns,
         .log = bpfnic_sim_log,
+        .event = bpfnic_sim_event,
         .opaque = s,
     };
     char err[128] = "";

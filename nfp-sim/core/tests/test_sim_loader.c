@@ -211,9 +211,9 @@ static void test_relocs(void)
 	tp_image(&p, buf);
 	REJECTS(len, "image: relocation 0: branch target 2 is beyond code_len 2");
 	p.rel[0].type = BN_RELOC_HELPER;
-	p.rel[0].arg = BN_FW_PERF_OUTPUT;
+	p.rel[0].arg = BPF_FUNC_redirect;
 	tp_image(&p, buf);
-	REJECTS(len, "image: relocation 0: helper 25 is not a firmware routine of this device");
+	REJECTS(len, "image: relocation 0: helper 23 is not a firmware routine of this device");
 	p.rel[0].arg = BN_FW_ADJUST_HEAD;
 	p.type = BN_PROG_TC;
 	tp_image(&p, buf);
@@ -249,9 +249,9 @@ static void test_targets(void)
 	p.code[0] = a_call(RR(28), 0, BN_FW_REGION + 1);
 	tp_image(&p, buf);
 	REJECTS(len, "image: insn 0 branches to 0x3001, outside the image and not a firmware routine");
-	p.code[0] = a_call(RR(28), 0, BN_FW_REGION + 2 * 7);
+	p.code[0] = a_call(RR(28), 0, BN_FW_REGION + 2 * 8);	/* past the 8 routines */
 	tp_image(&p, buf);
-	REJECTS(len, "image: insn 0 branches to 0x300e, outside the image and not a firmware routine");
+	REJECTS(len, "image: insn 0 branches to 0x3010, outside the image and not a firmware routine");
 	p.code[0] = a_brcmp(BN_OP_br_cmp, AR(0), BR(0), BN_COND_EQ, 0, BN_LOAD_BASE + 2);
 	tp_image(&p, buf);
 	REJECTS(len, "image: insn 0 branches to 0x42, outside the image and not a firmware routine");
