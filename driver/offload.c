@@ -558,11 +558,10 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 
 		if (bp->maps[i]->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 			continue;	/* stays in the host: map id ignored */
-		if (!bpf_map_is_dev_bound(bp->maps[i])) {
-			NL_SET_ERR_MSG_MOD(extack, "program uses a map that does not live in this device");
-			kfree(req);
-			return -EINVAL;
-		}
+		/*
+		 * The verifier let a bound program use only maps bound to
+		 * the same device, besides offload-neutral ones (perf).
+		 */
 		offmap = map_to_offmap(bp->maps[i]);
 		bm = offmap->dev_priv;
 		if (offmap->dev_ops != &bn_map_ops || !bm || bm->bn != bn) {
