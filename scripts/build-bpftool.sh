@@ -37,18 +37,7 @@ flock 9
 # ---- packages (install only what is missing) --------------------------------
 pkgs=("$srcpkg" binutils-dev libcap-dev libelf-dev zlib1g-dev gcc make
       libc6-dev xz-utils python3)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
-	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
-fi
+scripts/install-deps.sh "${pkgs[@]}"
 [ -f "$tarball" ] || die "no $tarball ($srcpkg installed?)"
 
 # ---- inputs hash --------------------------------------------------------------

@@ -39,18 +39,7 @@ hdr=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail 
 pkgs=(busybox-static iproute2 ethtool tcpdump xdp-tools kmod cpio gzip
       libc6-dev gcc)
 [ -n "$hdr" ] || pkgs+=(linux-headers-amd64)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
-	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
-fi
+scripts/install-deps.sh "${pkgs[@]}"
 hdr=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
 [ -d "$hdr" ] || die "no /usr/src/linux-headers-*-amd64"
 kver=${hdr##*/linux-headers-}                  # e.g. 6.1.0-56-amd64

@@ -27,21 +27,11 @@ log() { echo "build-qemu: $*" >&2; }
 pkgs=(build-essential ninja-build meson pkg-config python3 libglib2.0-dev
       libpixman-1-dev libfdt-dev libslirp-dev flex bison dpkg-dev
       seabios qemu-system-data)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
+"$REPO/scripts/install-deps.sh" "${pkgs[@]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-o DPkg::Lock::Timeout=600)
-if [ ${#missing[@]} -ne 0 ]; then
-	log "installing ${missing[*]}"
-	$SUDO apt-get "${APT_OPTS[@]}" update -qq
-	$SUDO apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends \
-		"${missing[@]}" </dev/null >&2
-fi
 
 # ---- QEMU source (apt-get source qemu, needs a deb-src entry) -------------
 mkdir -p "$QDIR"

@@ -26,19 +26,7 @@
 # Ends with "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-cache=${BPFNIC_CACHE:-$HOME/.cache/bpfnic}
-pass=0 fail=0 skip=0
-ok()   { echo "ok $*"; pass=$((pass + 1)); }
-bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
-skp()  { echo "skip $*"; skip=$((skip + 1)); }
-finish() {
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit
-}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-offload.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-W="python3 scripts/wire.py"
+. scripts/check-lib.sh check-offload
 B=build/bpfnic
 manifest=bpf-tests/corpus.manifest
 vmto=600

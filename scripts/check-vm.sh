@@ -14,19 +14,7 @@
 # tests that module instead of building build/kmod/bpfnic.ko; BPFNIC_QEMU=path.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-cache=${BPFNIC_CACHE:-$HOME/.cache/bpfnic}
-pass=0 fail=0 skip=0
-ok()   { echo "ok $*"; pass=$((pass + 1)); }
-bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
-skp()  { echo "skip $*"; skip=$((skip + 1)); }
-finish() {
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit
-}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-vm.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-W="python3 scripts/wire.py"
+. scripts/check-lib.sh check-vm
 NRX=32 PPS_N=${BPFNIC_VM_PPS_N:-50000}
 vmto=300
 
