@@ -137,6 +137,8 @@ static void bn_dev_stats_fill(struct bpfnic *bn, u64 *data)
 		*data++ = le64_to_cpu(stats.verdict[i]);
 	*data++ = le64_to_cpu(stats.prog_faults);
 	*data++ = le64_to_cpu(stats.bad_desc);
+	*data++ = le64_to_cpu(stats.events);
+	*data++ = le64_to_cpu(stats.events_lost);
 }
 
 static void bn_get_ethtool_stats(struct net_device *netdev,

@@ -136,7 +136,11 @@ for name in "${names[@]}"; do
 		bad "$name: maps after the traffic: $(tr '\n' ' ' <"$tmp/maps" | head -c 400)"
 	fi
 	# perf events: what bpftool map event_pipe read from the host's perf rings
-	if [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events_total"])' "$exp/$name.json")" != 0 ]; then
+	nev=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events_total"])' "$exp/$name.json")
+	if [ "$nev" != 0 ]; then
+		[ "$(bn "$name" events-sent)" = "$nev" ] &&
+			ok "$name: the device sent $nev perf events (ethtool -S dev_events)" ||
+			bad "$name: the device sent $(bn "$name" events-sent) perf events, want $nev"
 		if python3 scripts/offload-events.py "$exp/$name.json" "$got/$name.events" >"$tmp/ev" 2>&1; then
 			ok "$name: perf events from the device read by bpftool map event_pipe equal the host model's ($(tail -1 "$tmp/ev"))"
 		else

@@ -5,7 +5,7 @@ Compare the bpf_perf_event_output() events `bpfnic prog run --json` reports
 on the host ("events": [{"map", "data", "pkt"}], in packet order) with what
 `bpftool -j map event_pipe` printed in the guest while the same packets ran
 on the offloaded program (a JSON array of {"type", "cpu", "index", "data"}
-samples, or {"lost": ...}).  A perf raw sample is the event padded so that
+samples with "data" an array of bytes, or {"lost": ...}).  A perf raw sample is the event padded so that
 its u32 size + data is a multiple of 8: the padding is not compared.  Exit
 0 when the guest got the same events in the same order; prints a summary as
 the last line."""
@@ -23,10 +23,10 @@ def guest_samples(path):
             o = json.loads(m.group(0))
         except ValueError:
             continue
-        if "lost" in o:
-            lost += int(o.get("lost", {}).get("count", 1)) if isinstance(o.get("lost"), dict) else 1
-        elif "data" in o:
-            out.append(bytes(int(b, 16) for b in o["data"]))
+        if "data" not in o and "count" in o:     # the inner {"id", "count"} of a "lost"
+            lost += int(o["count"])
+        elif "data" in o:    # bytes as numbers (bpftool 7.1) or "0x.." strings
+            out.append(bytes(b if isinstance(b, int) else int(b, 16) for b in o["data"]))
     return out, lost
 
 

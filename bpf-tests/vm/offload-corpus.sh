@@ -16,6 +16,7 @@
 #   BN NAME in_hw yes|no                          (tc)
 #   BN NAME verdicts ABORTED=a DROP=d PASS=p TX=t  (device counter deltas)
 #   BN NAME faults N
+#   BN NAME events-sent N                          (device's perf events)
 #   BN NAME map MAP TYPE <bpftool -j map dump>      (after the traffic)
 #   BN NAME replay ok|FAIL
 #   BN NAME unload ok|FAIL
@@ -38,7 +39,7 @@ ethtool -K "$IFACE" gro off >/dev/null 2>&1
 
 stat() { ethtool -S "$IFACE" | awk -v k="dev_$1:" '$1 == k { print $2 }'; }
 hexsp() { echo "$1" | sed 's/../& /g'; }
-snap() { a=$(stat verdict_aborted) d=$(stat verdict_drop) p=$(stat verdict_pass) t=$(stat verdict_tx) f=$(stat prog_faults); }
+snap() { a=$(stat verdict_aborted) d=$(stat verdict_drop) p=$(stat verdict_pass) t=$(stat verdict_tx) f=$(stat prog_faults) e=$(stat events); }
 
 run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 	name=$1 type=$2 sec=$3 n=$4
@@ -80,11 +81,12 @@ run_prog() {	# NAME TYPE SEC NPKTS, presets in /tmp/presets
 	while ! grep -q 'listening on' /tmp/tcpdump.err 2>/dev/null && [ $i -lt 200 ]; do
 		i=$((i + 1)); sleep 0.05
 	done
-	snap; a0=$a d0=$d p0=$p t0=$t f0=$f
+	snap; a0=$a d0=$d p0=$p t0=$t f0=$f e0=$e
 	if bn-replay.sh "$name" "$n"; then echo "BN $name replay ok"; else echo "BN $name replay FAIL"; fi
 	snap
 	echo "BN $name verdicts ABORTED=$((a - a0)) DROP=$((d - d0)) PASS=$((p - p0)) TX=$((t - t0))"
 	echo "BN $name faults $((f - f0))"
+	echo "BN $name events-sent $((e - e0))"
 	while read -r m; do
 		mt=$(bpftool -j map show name "$m" | sed -n 's/.*"type":"\([^"]*\)".*/\1/p')
 		echo "BN $name map $m ${mt:-?} $(bpftool -j map dump name "$m" 2>&1 | tr -d '\n')"
