@@ -90,17 +90,25 @@ while read -r name sec type c1 c2 c3 c4 presets; do
 done <"$manifest"
 [ ${#names[@]} -gt 0 ] || { bad "offload: no programs in $manifest"; finish; }
 
+# boot WHAT OUT ERR VM.SH-ARGS...: one guest run; its output must end with the
+# kernel-warnings line, or the check stops here.
+boot() {
+	local what=$1 out=$2 err=$3 rc
+	shift 3
+	scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto \
+		--modprobe "sch_ingress cls_bpf" "$@" >"$out" 2>"$err"
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -q '^BN kernel-warnings' "$out"; then
+		bad "$what: the guest run failed (exit $rc)"
+		sed 's/^/    | /' "$err" | tail -20
+		sed 's/^/    > /' "$out" | tail -20
+		finish
+	fi
+}
+
 # ---- one boot, every program ----------------------------------------------------------
-scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto --modprobe "sch_ingress cls_bpf" \
-	--replay-dir "$rdir" --file "$plan:plan" "${gets[@]}" -- 'offload-corpus.sh plan' \
-	>"$tmp/out" 2>"$tmp/err"
-rc=$?
-if [ $rc -ne 0 ] || ! grep -q '^BN kernel-warnings' "$tmp/out"; then
-	bad "offload: the guest run failed (exit $rc)"
-	sed 's/^/    | /' "$tmp/err" | tail -20
-	sed 's/^/    > /' "$tmp/out" | tail -20
-	finish
-fi
+boot "offload" "$tmp/out" "$tmp/err" --replay-dir "$rdir" --file "$plan:plan" "${gets[@]}" \
+	-- 'offload-corpus.sh plan'
 bn() { sed -n "s/^BN $1 $2 //p" "$tmp/out" | head -1; }
 
 # ---- per program ----------------------------------------------------------------------------
@@ -185,16 +193,8 @@ $W gen "$fdir/replace.pcap" $REPLACE_N --seed 21 --min 60 --max 200
 $W gen "$fdir/pps.pcap" "$PPS_N" --seed 22 --min 64 --max 64
 echo $REPLACE_N >"$fdir/replace.n"
 echo "$PPS_N" >"$fdir/pps.n"
-scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto --modprobe "sch_ingress cls_bpf" \
-	--replay-dir "$fdir" --file "$fdir/replace.n:replace.n" --file "$fdir/pps.n:pps.n" \
-	-- offload-features.sh >"$tmp/fout" 2>"$tmp/ferr"
-rc=$?
-if [ $rc -ne 0 ] || ! grep -q '^BN kernel-warnings' "$tmp/fout"; then
-	bad "offload features: the guest run failed (exit $rc)"
-	sed 's/^/    | /' "$tmp/ferr" | tail -20
-	sed 's/^/    > /' "$tmp/fout" | tail -20
-	finish
-fi
+boot "offload features" "$tmp/fout" "$tmp/ferr" --replay-dir "$fdir" \
+	--file "$fdir/replace.n:replace.n" --file "$fdir/pps.n:pps.n" -- offload-features.sh
 fv() { sed -n "s/^BN $1 //p" "$tmp/fout" | head -1; }
 
 # Exact texts.  Programs the device refuses: the verifier log line names the
