@@ -49,6 +49,22 @@ if ! scripts/build-guest.sh --quiet >"$tmp/guest.out" 2>&1; then
 fi
 [ -x "$B" ] || { bad "offload: $B not built (make)"; finish; }
 
+# boot WHAT OUT ERR VM.SH-ARGS...: one guest run; its output must end with the
+# kernel-warnings line, or the check stops here.
+boot() {
+	local what=$1 out=$2 err=$3 rc
+	shift 3
+	scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto \
+		--modprobe "sch_ingress cls_bpf" "$@" >"$out" 2>"$err"
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -q '^BN kernel-warnings' "$out"; then
+		bad "$what: the guest run failed (exit $rc)"
+		sed 's/^/    | /' "$err" | tail -20
+		sed 's/^/    > /' "$out" | tail -20
+		finish
+	fi
+}
+
 phases=" ${BPFNIC_OFFLOAD_PHASES:-corpus features} "
 if [[ $phases == *" corpus "* ]]; then
 # ---- the plan and the host's expectations ---------------------------------------------
@@ -89,22 +105,6 @@ while read -r name sec type c1 c2 c3 c4 presets; do
 	       --get "/tmp/out/$name.jit:$got/$name.jit")
 done <"$manifest"
 [ ${#names[@]} -gt 0 ] || { bad "offload: no programs in $manifest"; finish; }
-
-# boot WHAT OUT ERR VM.SH-ARGS...: one guest run; its output must end with the
-# kernel-warnings line, or the check stops here.
-boot() {
-	local what=$1 out=$2 err=$3 rc
-	shift 3
-	scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto \
-		--modprobe "sch_ingress cls_bpf" "$@" >"$out" 2>"$err"
-	rc=$?
-	if [ $rc -ne 0 ] || ! grep -q '^BN kernel-warnings' "$out"; then
-		bad "$what: the guest run failed (exit $rc)"
-		sed 's/^/    | /' "$err" | tail -20
-		sed 's/^/    > /' "$out" | tail -20
-		finish
-	fi
-}
 
 # ---- one boot, every program ----------------------------------------------------------
 boot "offload" "$tmp/out" "$tmp/err" --replay-dir "$rdir" --file "$plan:plan" "${gets[@]}" \
