@@ -602,7 +602,12 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 	return 0;
 }
 
-static int bn_prog_unload(struct bpfnic *bn)
+/*
+ * Removal cannot fail: the kernel detaches the program whatever we answer
+ * (cls_bpf only logs an error; unregister_netdevice WARNs), so a device
+ * that does not confirm the unload is reported, and forgotten.
+ */
+static void bn_prog_unload(struct bpfnic *bn)
 {
 	struct bn_cmsg_hdr req = { .type = BN_CMSG_PROG_UNLOAD };
 	struct bn_cmsg_reply rsp;
@@ -613,8 +618,9 @@ static int bn_prog_unload(struct bpfnic *bn)
 	ret = bn_cmsg_call(bn, &req, sizeof(req), &rsp, sizeof(rsp),
 			   sizeof(rsp));
 	if (ret < 0)
-		netdev_err(bn->netdev, "PROG_UNLOAD failed: %d\n", ret);
-	return ret < 0 ? ret : 0;
+		netdev_err(bn->netdev,
+			   "PROG_UNLOAD not confirmed by the device (%d): it may run the old program until the next load\n",
+			   ret);
 }
 
 static int bn_prog_check(struct bpfnic *bn, struct bpf_prog *prog,
@@ -654,11 +660,11 @@ static int bn_xdp_setup_hw(struct bpfnic *bn, struct netdev_bpf *bpf)
 			return -EBUSY;
 		}
 		err = bn_prog_load(bn, prog, bpf->extack);
-	} else {
-		err = bn->xdp_hw.prog ? bn_prog_unload(bn) : 0;
+		if (err)
+			return err;
+	} else if (bn->xdp_hw.prog) {
+		bn_prog_unload(bn);
 	}
-	if (err)
-		return err;
 	xdp_attachment_setup(&bn->xdp_hw, bpf);
 	return 0;
 }
@@ -905,11 +911,11 @@ static int bn_setup_tc_block_cb(enum tc_setup_type type, void *type_data,
 			return -EBUSY;
 		}
 		err = bn_prog_load(bn, cls_bpf->prog, extack);
+		if (err)
+			return err;
 	} else {
-		err = bn_prog_unload(bn);
+		bn_prog_unload(bn);
 	}
-	if (err)
-		return err;
 	bn->tc_prog = cls_bpf->prog;
 	return 0;
 }

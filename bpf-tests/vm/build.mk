@@ -9,3 +9,7 @@ CHECKS += driver/tests/vm-smoke.sh
 # eBPF offload end to end: every corpus program offloaded with ip/tc in the
 # guest, its packets replayed, verdicts and output frames checked.
 CHECKS += scripts/check-offload.sh
+# The driver against a misbehaving device: the QEMU device's fault injector
+# corrupts replies, events, descriptor write-backs and HEAD reads while the
+# driver's every path runs; the guest kernel must stay clean.
+CHECKS += scripts/check-faults.sh

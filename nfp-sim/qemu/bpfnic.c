@@ -27,6 +27,15 @@
  *  - MAP_LOOKUP replies carry the value, GETNEXT the next key (cmsg.h's
  *    struct bn_cmsg_map_op_reply).
  *
+ * Fault injection, for testing drivers (off by default): x-fault-rate=N
+ * corrupts, with probability N/1000, what the device hands the driver --
+ * control replies and events (a header or body word set to 0, ~0, a random
+ * value or off by one, or a byte flipped), descriptor write-backs (length,
+ * flags, metadata, address) and ring HEAD reads -- after the first
+ * x-fault-skip such writes (so that the driver can probe), from the seed
+ * x-fault-seed.  Frames themselves are not corrupted: the driver does not
+ * parse them.  Each fault is a trace event (bpfnic_fault).
+ *
  * Migration is out of scope: the model's state (maps, loaded program, FPC
  * memories) has no VMState, so the device is marked unmigratable.
  *
@@ -128,10 +137,93 @@ struct BpfnicState {
     BpfnicRing rings[BPFNIC_NRINGS];
     BpfnicStats stats;
 
+    uint32_t fault_rate;    /* x-fault-rate: per mille; 0 = off */
+    uint32_t fault_seed;    /* x-fault-seed */
+    uint32_t fault_skip;    /* x-fault-skip: writes left alone first */
+    uint64_t fault_rng;
+    uint64_t fault_writes;  /* fault sites passed so far */
+
     uint8_t frame[65536];
     uint8_t cmsg_req[BN_CMSG_MAX_LEN];
     uint8_t cmsg_rsp[BN_CMSG_MAX_LEN];
+    uint8_t cmsg_fault[BN_CMSG_MAX_LEN];
 };
+
+/* ---- fault injection (x-fault-*, see the top of the file) ---------------- */
+
+static uint64_t bpfnic_fault_rand(BpfnicState *s)
+{
+    uint64_t z = (s->fault_rng += 0x9e3779b97f4a7c15ull);   /* splitmix64 */
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Whether to corrupt this device->driver write. */
+static bool bpfnic_fault(BpfnicState *s)
+{
+    if (!s->fault_rate || s->fault_writes++ < s->fault_skip) {
+        return false;
+    }
+    return bpfnic_fault_rand(s) % 1000 < s->fault_rate;
+}
+
+/* A plausible bad value for a field that held @v. */
+static uint32_t bpfnic_fault_value(BpfnicState *s, uint32_t v)
+{
+    switch (bpfnic_fault_rand(s) % 5) {
+    case 0:
+        return 0;
+    case 1:
+        return ~0u;
+    case 2:
+        return v + 1;
+    case 3:
+        return v - 1;
+    default:
+        return bpfnic_fault_rand(s);
+    }
+}
+
+/* Corrupt one word or byte of a control message (@len >= its header). */
+static void bpfnic_fault_msg(BpfnicState *s, uint8_t *msg, uint32_t len)
+{
+    uint32_t off;
+
+    if (len >= 4 && (bpfnic_fault_rand(s) & 1)) {
+        /* a word of the first 32 bytes: header, rc, ids, lengths */
+        off = (bpfnic_fault_rand(s) % (MIN(len, 32) / 4)) * 4;
+        stl_le_p(msg + off, bpfnic_fault_value(s, ldl_le_p(msg + off)));
+    } else {
+        off = bpfnic_fault_rand(s) % len;
+        msg[off] ^= 1 + bpfnic_fault_rand(s) % 255;
+    }
+    trace_bpfnic_fault("message", off);
+}
+
+/* Corrupt one field of a descriptor about to be written back. */
+static void bpfnic_fault_desc(BpfnicState *s, struct bn_desc *d)
+{
+    switch (bpfnic_fault_rand(s) % 4) {
+    case 0:
+        d->len = cpu_to_le16(bpfnic_fault_value(s, le16_to_cpu(d->len)));
+        trace_bpfnic_fault("desc.len", le16_to_cpu(d->len));
+        break;
+    case 1:
+        d->flags ^= cpu_to_le16(1u << (bpfnic_fault_rand(s) % 16));
+        trace_bpfnic_fault("desc.flags", le16_to_cpu(d->flags));
+        break;
+    case 2:
+        d->meta = cpu_to_le32(bpfnic_fault_value(s, le32_to_cpu(d->meta)));
+        trace_bpfnic_fault("desc.meta", le32_to_cpu(d->meta));
+        break;
+    default:
+        d->addr = cpu_to_le64(bpfnic_fault_rand(s));
+        trace_bpfnic_fault("desc.addr", 0);
+        break;
+    }
+}
 
 /* ---- errors (regs.h: BN_REG_ERROR) --------------------------------------- */
 
@@ -209,6 +301,9 @@ static bool bpfnic_desc_done(BpfnicState *s, BpfnicRing *r, struct bn_desc *d,
     d->len = cpu_to_le16(len);
     d->flags = cpu_to_le16(flags | BN_DESC_F_DD);
     d->meta = cpu_to_le32(meta);
+    if (bpfnic_fault(s)) {
+        bpfnic_fault_desc(s, d);
+    }
     if (pci_dma_write(PCI_DEVICE(s), addr, d, sizeof(*d)) != MEMTX_OK) {
         bpfnic_guest_error(s, BN_ERR_BAD_DMA, r->reg,
                            "ring 0x%" HWADDR_PRIx ": descriptor %u at 0x%"
@@ -252,6 +347,11 @@ static bool bpfnic_ring_put(BpfnicState *s, BpfnicRing *r, const void *buf,
     }
     if (len > le16_to_cpu(d.len)) {
         return false;
+    }
+    if (r == &s->rings[BPFNIC_RING_CTRL_RSP] && bpfnic_fault(s)) {
+        memcpy(s->cmsg_fault, buf, len);
+        bpfnic_fault_msg(s, s->cmsg_fault, len);
+        buf = s->cmsg_fault;
     }
     if (pci_dma_write(PCI_DEVICE(s), le64_to_cpu(d.addr), buf, len)
         != MEMTX_OK) {
@@ -1026,8 +1126,10 @@ static int bpfnic_ring_index(hwaddr addr)
     return -1;
 }
 
-static uint32_t bpfnic_ring_read(BpfnicRing *r, hwaddr off)
+static uint32_t bpfnic_ring_read(BpfnicState *s, BpfnicRing *r, hwaddr off)
 {
+    uint32_t head;
+
     switch (off) {
     case BN_RING_BASE_LO:
         return r->base;
@@ -1038,7 +1140,12 @@ static uint32_t bpfnic_ring_read(BpfnicRing *r, hwaddr off)
     case BN_RING_TAIL:
         return r->tail;
     default:
-        return r->head;
+        head = r->head;
+        if (bpfnic_fault(s)) {
+            head = bpfnic_fault_value(s, head);
+            trace_bpfnic_fault("head", head);
+        }
+        return head;
     }
 }
 
@@ -1192,7 +1299,7 @@ static uint64_t bpfnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     if (addr / 4 < BPFNIC_NREGS && !(addr & 3) && bpfnic_readops[addr / 4]) {
         val = bpfnic_readops[addr / 4](s, addr / 4);
     } else if (ring >= 0 && !(addr & 3)) {
-        val = bpfnic_ring_read(&s->rings[ring], addr & 0x3f);
+        val = bpfnic_ring_read(s, &s->rings[ring], addr & 0x3f);
     } else {
         bpfnic_guest_error(s, BN_ERR_BAD_REG, addr,
                            "read of unknown register 0x%" HWADDR_PRIx, addr);
@@ -1315,6 +1422,13 @@ static void bpfnic_pci_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "bpfnic: cannot create the NIC model: %s", err);
         return;
     }
+    if (s->fault_rate > 1000) {
+        error_setg(errp, "bpfnic: x-fault-rate is per mille: 0..1000");
+        bn_sim_destroy(s->sim);
+        s->sim = NULL;
+        return;
+    }
+    s->fault_rng = s->fault_seed;
     s->nmaps = bn_sim_max_maps() + 1;   /* device map ids 1..max */
     s->maps = g_new0(BpfnicMap, s->nmaps);
 
@@ -1364,6 +1478,9 @@ static Property bpfnic_properties[] = {
     DEFINE_PROP_UINT32("fpcs", BpfnicState, fpcs, 12),
     DEFINE_PROP_UINT32("threads", BpfnicState, threads, 4),
     DEFINE_PROP_UINT32("mhz", BpfnicState, mhz, 800),
+    DEFINE_PROP_UINT32("x-fault-rate", BpfnicState, fault_rate, 0),
+    DEFINE_PROP_UINT32("x-fault-seed", BpfnicState, fault_seed, 1),
+    DEFINE_PROP_UINT32("x-fault-skip", BpfnicState, fault_skip, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
