@@ -162,7 +162,8 @@ struct bn_ctrl_stats {
 	u64 dropped;		/* unsolicited, unknown tag or unusable */
 	u64 bad_head;
 	u64 events;		/* perf events handed to the kernel */
-	u64 events_dropped;	/* malformed, or for a program no longer loaded */
+	u64 events_dropped;	/* no reader, ring full, or for a program no longer loaded */
+	u64 events_bad;		/* malformed */
 };
 
 #define BN_CTRL_NSTATS	(sizeof(struct bn_ctrl_stats) / sizeof(u64))
@@ -360,7 +361,7 @@ int bn_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
 int bn_setup_tc(struct net_device *netdev, enum tc_setup_type type,
 		void *type_data);
 int bn_set_features(struct net_device *netdev, netdev_features_t features);
-bool bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len);
+int bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len);
 
 /* main.c */
 void bn_link_update(struct bpfnic *bn);

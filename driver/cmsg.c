@@ -241,10 +241,18 @@ static void bn_ctrl_rx_one(struct bpfnic *bn, u32 idx)
 		return;
 	}
 	if (r.hdr.type == BN_CMSG_EVENT) {	/* unasked: a program's perf event */
-		if (bn_bpf_event(bn, buf, len))
+		int err = bn_bpf_event(bn, buf, len);
+
+		if (!err) {
 			ctrl->stats.events++;
-		else
+		} else if (err == -EBADMSG) {
+			ctrl->stats.events_bad++;
+			dev_warn_ratelimited(&bn->pdev->dev,
+					     "malformed perf event from the device (len %u), dropped\n",
+					     len);
+		} else {
 			ctrl->stats.events_dropped++;
+		}
 		return;
 	}
 	slot = bn_ctrl_slot_find(bn, &r.hdr);

@@ -22,7 +22,7 @@ static_assert(ARRAY_SIZE(bn_tx_stat_names) == BN_TX_NSTATS);
 static const char bn_ctrl_stat_names[][ETH_GSTRING_LEN] = {
 	"ctrl_requests", "ctrl_timeouts", "ctrl_bad_replies",
 	"ctrl_dropped_replies", "ctrl_bad_head", "ctrl_events",
-	"ctrl_events_dropped",
+	"ctrl_events_dropped", "ctrl_events_bad",
 };
 static_assert(ARRAY_SIZE(bn_ctrl_stat_names) == BN_CTRL_NSTATS);
 

@@ -491,38 +491,40 @@ static unsigned long bn_event_copy(void *dst, const void *src,
  * loaded program named, as bpf_perf_event_output(BPF_F_CURRENT_CPU) would
  * have on the host: the program's data, then the packet bytes.
  *
- * Return: true if delivered; false if malformed or not for the loaded
- * program (a late event of a replaced one), which the caller counts.
+ * Return: 0 if delivered; -EBADMSG if malformed (lengths that do not add
+ * up, a map index that is not the program's PERF_EVENT_ARRAY); -ESTALE if
+ * not for the loaded program (a late event of a replaced one); the error of
+ * bpf_event_output() (no reader on this CPU, ring full).  The caller counts.
  */
-bool bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len)
+int bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len)
 {
 	struct bn_cmsg_event ev;
-	struct bpf_map *map = NULL;
 	unsigned long flags;
 	u32 dlen, plen, idx;
-	bool ok = false;
+	int err;
 
 	if (len < sizeof(ev))
-		return false;
+		return -EBADMSG;
 	memcpy(&ev, buf, sizeof(ev));
 	dlen = le32_to_cpu(ev.data_len);
 	plen = le32_to_cpu(ev.pkt_len);
 	idx = le32_to_cpu(ev.map_index);
 	if ((u64)sizeof(ev) + dlen + plen != len)
-		return false;
+		return -EBADMSG;
 
 	spin_lock_irqsave(&bn->ev_lock, flags);
-	if (bn->ev_prog && le32_to_cpu(ev.gen) == bn->ev_gen &&
-	    idx < bn->ev_prog->nmaps &&
-	    bn->ev_prog->maps[idx]->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-		map = bn->ev_prog->maps[idx];
-	if (map)
-		ok = !bpf_event_output(map, BPF_F_CURRENT_CPU,
+	if (!bn->ev_prog || le32_to_cpu(ev.gen) != bn->ev_gen)
+		err = -ESTALE;
+	else if (idx >= bn->ev_prog->nmaps ||
+		 bn->ev_prog->maps[idx]->map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		err = -EBADMSG;
+	else
+		err = bpf_event_output(bn->ev_prog->maps[idx], BPF_F_CURRENT_CPU,
 				       (void *)buf + sizeof(ev), dlen,
 				       (void *)buf + sizeof(ev) + dlen, plen,
 				       bn_event_copy);
 	spin_unlock_irqrestore(&bn->ev_lock, flags);
-	return ok;
+	return err;
 }
 
 /* --- loading onto the device --- */

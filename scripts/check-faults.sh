@@ -31,7 +31,7 @@ fi
 [ -f build/pcap/perf_events.pcap ] || { bad "faults: no build/pcap/perf_events.pcap (make)"; finish; }
 
 # counters that only move when the device misbehaves
-anomalies='(bad_desc|bad_head|ctrl_bad_replies|ctrl_dropped_replies|ctrl_timeouts|dev_errors)='
+anomalies='(bad_desc|bad_head|ctrl_bad_replies|ctrl_dropped_replies|ctrl_timeouts|ctrl_events_bad|dev_errors)='
 
 for r in $runs; do
 	IFS=: read -r rate seed skip <<<"$r"
