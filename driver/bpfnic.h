@@ -7,6 +7,7 @@
  *   cmsg.c	control channel: tagged requests and validated replies
  *   ethtool.c	ethtool -i/-S/-g/-G
  *   offload.c	eBPF offload: verifier hooks, JIT, XDP/TC attach, maps
+ *   debugfs.c	test knobs and bound-program view (CONFIG_DEBUG_FS only)
  *
  * Everything the device writes (HEAD registers, descriptors, replies) is
  * untrusted: it is read once into locals, bounded, and counted when wrong.
@@ -241,6 +242,43 @@ struct bn_caps {
 };
 
 /**
+ * struct bn_dfs_prog - a bound program as debugfs shows it (debugfs.c)
+ * @dir:	bpf_bound_progs/<n>/ (files id, state, loaded)
+ * @state:	"verify" from prepare, "xlated" once translated
+ * @loaded:	the device runs it
+ */
+struct bn_dfs_prog {
+	struct dentry *dir;
+	const char *state;
+	bool loaded;
+};
+
+/**
+ * struct bn_dfs - /sys/kernel/debug/bpfnic/<pci name>/: netdevsim-style
+ * knobs for the offload tests (bpf-tests/vm/offload-suite.sh); at their
+ * defaults the driver behaves as without debugfs
+ * @dir:	the device's directory
+ * @progs_dir:	bpf_bound_progs/
+ * @prog_seq:	name of the next bpf_bound_progs/ entry
+ * @offloaded_id: bpf_offloaded_id: id of the program the device runs, 0
+ *		when none (under RTNL)
+ * @loaded:	that program's state, to clear its loaded flag (under RTNL)
+ * @verifier_accept: bpf_bind_verifier_accept: N makes finalize refuse
+ * @verifier_delay: bpf_bind_verifier_delay: ms slept at instruction 0
+ * @map_accept:	bpf_map_accept: N makes map allocation fail
+ */
+struct bn_dfs {
+	struct dentry *dir;
+	struct dentry *progs_dir;
+	atomic_t prog_seq;
+	u32 offloaded_id;
+	struct bn_dfs_prog *loaded;
+	bool verifier_accept;
+	u32 verifier_delay;
+	bool map_accept;
+};
+
+/**
  * struct bpfnic - one bpfnic PCI function (netdev private data)
  * @netdev:	the port
  * @pdev:	the PCI function
@@ -270,6 +308,7 @@ struct bn_caps {
  *		(struct bn_bpf_prog of offload.c); NULL: none
  * @ev_gen:	BN_CMSG_PROG_LOAD.gen of the loaded program
  * @prog_gen:	the last gen given to a load, under RTNL
+ * @dfs:	debugfs knobs and bound-program view (debugfs.c)
  */
 struct bn_bpf_prog;
 
@@ -304,6 +343,9 @@ struct bpfnic {
 	struct bn_bpf_prog *ev_prog;
 	u32 ev_gen;
 	u32 prog_gen;
+#ifdef CONFIG_DEBUG_FS
+	struct bn_dfs dfs;
+#endif
 };
 
 static inline u32 bn_readl(struct bpfnic *bn, u32 reg)
@@ -362,6 +404,37 @@ int bn_setup_tc(struct net_device *netdev, enum tc_setup_type type,
 		void *type_data);
 int bn_set_features(struct net_device *netdev, netdev_features_t features);
 int bn_bpf_event(struct bpfnic *bn, const void *buf, u32 len);
+
+/* debugfs.c: stubs without CONFIG_DEBUG_FS keep the default behaviour */
+#ifdef CONFIG_DEBUG_FS
+void bn_dfs_init(void);
+void bn_dfs_exit(void);
+void bn_dfs_dev_add(struct bpfnic *bn);
+void bn_dfs_dev_del(struct bpfnic *bn);
+void bn_dfs_prog_add(struct bpfnic *bn, struct bn_dfs_prog *dp,
+		     struct bpf_prog *prog);
+void bn_dfs_prog_del(struct bpfnic *bn, struct bn_dfs_prog *dp);
+void bn_dfs_prog_xlated(struct bn_dfs_prog *dp);
+void bn_dfs_loaded(struct bpfnic *bn, struct bn_dfs_prog *dp, u32 id);
+void bn_dfs_verifier_delay(struct bpfnic *bn);
+bool bn_dfs_verifier_accept(struct bpfnic *bn);
+bool bn_dfs_map_accept(struct bpfnic *bn);
+#else
+static inline void bn_dfs_init(void) {}
+static inline void bn_dfs_exit(void) {}
+static inline void bn_dfs_dev_add(struct bpfnic *bn) {}
+static inline void bn_dfs_dev_del(struct bpfnic *bn) {}
+static inline void bn_dfs_prog_add(struct bpfnic *bn, struct bn_dfs_prog *dp,
+				   struct bpf_prog *prog) {}
+static inline void bn_dfs_prog_del(struct bpfnic *bn,
+				   struct bn_dfs_prog *dp) {}
+static inline void bn_dfs_prog_xlated(struct bn_dfs_prog *dp) {}
+static inline void bn_dfs_loaded(struct bpfnic *bn, struct bn_dfs_prog *dp,
+				 u32 id) {}
+static inline void bn_dfs_verifier_delay(struct bpfnic *bn) {}
+static inline bool bn_dfs_verifier_accept(struct bpfnic *bn) { return true; }
+static inline bool bn_dfs_map_accept(struct bpfnic *bn) { return true; }
+#endif
 
 /* main.c */
 void bn_link_update(struct bpfnic *bn);

@@ -563,9 +563,10 @@ static int bn_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = bn_bpf_init(bn);
 	if (err)
 		goto err_stop_ctrl;
+	bn_dfs_dev_add(bn);
 	err = bn_queues_alloc(bn);
 	if (err)
-		goto err_bpf_fini;
+		goto err_dfs_del;
 	err = bn_netdev_init(bn);
 	if (err)
 		goto err_free_queues;
@@ -586,7 +587,8 @@ static int bn_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_free_queues:
 	bn_queues_free(bn);
-err_bpf_fini:
+err_dfs_del:
+	bn_dfs_dev_del(bn);
 	bn_bpf_fini(bn);
 err_stop_ctrl:
 	bn_ctrl_stop(bn);
@@ -612,6 +614,7 @@ static void bn_remove(struct pci_dev *pdev)
 	WRITE_ONCE(bn->registered, false);
 	synchronize_irq(bn->ctrl.irq);
 	unregister_netdev(netdev);	/* unloads, destroys programs and maps */
+	bn_dfs_dev_del(bn);
 	bn_bpf_fini(bn);
 	bn_queues_free(bn);
 
@@ -635,7 +638,25 @@ static struct pci_driver bn_pci_driver = {
 	.probe		= bn_probe,
 	.remove		= bn_remove,
 };
-module_pci_driver(bn_pci_driver);
+
+static int __init bn_init(void)
+{
+	int err;
+
+	bn_dfs_init();
+	err = pci_register_driver(&bn_pci_driver);
+	if (err)
+		bn_dfs_exit();
+	return err;
+}
+module_init(bn_init);
+
+static void __exit bn_exit(void)
+{
+	pci_unregister_driver(&bn_pci_driver);
+	bn_dfs_exit();
+}
+module_exit(bn_exit);
 
 MODULE_DESCRIPTION("bpfnic: eBPF offload NIC");
 MODULE_LICENSE("GPL");

@@ -58,6 +58,7 @@
  * @nmaps:	entries in @maps / @imaps
  * @img:	the image, once finalize compiled it
  * @img_len:	its bytes
+ * @dfs:	its entry in debugfs bpf_bound_progs/ (debugfs.c)
  */
 struct bn_bpf_prog {
 	struct bpfnic *bn;
@@ -70,6 +71,7 @@ struct bn_bpf_prog {
 	u32 nmaps;
 	void *img;
 	size_t img_len;
+	struct bn_dfs_prog dfs;
 };
 
 /**
@@ -230,6 +232,7 @@ static int bn_bpf_prepare(struct bpf_prog *prog)
 	if (err)
 		goto err_free;
 	offload->dev_priv = bp;
+	bn_dfs_prog_add(bp->bn, &bp->dfs, prog);
 	return 0;
 
 err_free:
@@ -280,6 +283,8 @@ static int bn_bpf_insn_hook(struct bpf_verifier_env *env, int insn_idx,
 
 	if (WARN_ON_ONCE(insn_idx < 0 || insn_idx >= bp->len))
 		return -EINVAL;
+	if (!insn_idx)
+		bn_dfs_verifier_delay(bp->bn);
 	if (cls == BPF_LDX && BPF_MODE(insn->code) == BPF_MEM)
 		reg = &cur_regs(env)[insn->src_reg];
 	else if ((cls == BPF_STX || cls == BPF_ST) &&
@@ -375,6 +380,10 @@ static int bn_bpf_finalize(struct bpf_verifier_env *env)
 	u32 nsubprogs = 0;
 	int err;
 
+	if (!bn_dfs_verifier_accept(bn)) {
+		BN_LOG(env, "refused by debugfs bpf_bind_verifier_accept");
+		return -EOPNOTSUPP;
+	}
 	if (!opts.code_store) {
 		BN_LOG(env, "insn 0: the device advertised no code store");
 		return -EOPNOTSUPP;
@@ -438,12 +447,16 @@ static int bn_bpf_translate(struct bpf_prog *prog)
 		return -EINVAL;
 	offload->jited_image = bp->img;
 	offload->jited_len = bp->img_len;
+	bn_dfs_prog_xlated(&bp->dfs);
 	return 0;
 }
 
 static void bn_bpf_destroy(struct bpf_prog *prog)
 {
-	bn_bpf_prog_free(prog->aux->offload->dev_priv);
+	struct bn_bpf_prog *bp = prog->aux->offload->dev_priv;
+
+	bn_dfs_prog_del(bp->bn, &bp->dfs);
+	bn_bpf_prog_free(bp);
 }
 
 static const struct bpf_prog_offload_ops bn_bpf_dev_ops = {
@@ -601,6 +614,7 @@ static int bn_prog_load(struct bpfnic *bn, struct bpf_prog *prog,
 		NL_SET_ERR_MSG_MOD(extack, "the device refused the program image");
 		return ret;
 	}
+	bn_dfs_loaded(bn, &bp->dfs, prog->aux->id);
 	return 0;
 }
 
@@ -623,6 +637,7 @@ static void bn_prog_unload(struct bpfnic *bn)
 		netdev_err(bn->netdev,
 			   "PROG_UNLOAD not confirmed by the device (%d): it may run the old program until the next load\n",
 			   ret);
+	bn_dfs_loaded(bn, NULL, 0);
 }
 
 static int bn_prog_check(struct bpfnic *bn, struct bpf_prog *prog,
@@ -682,6 +697,10 @@ static int bn_map_alloc(struct bpfnic *bn, struct bpf_offloaded_map *offmap)
 	struct bn_bpf_map *bm;
 	int ret;
 
+	if (!bn_dfs_map_accept(bn)) {
+		netdev_info(bn->netdev, "map offload: refused by debugfs bpf_map_accept\n");
+		return -EOPNOTSUPP;
+	}
 	if (!(caps->present & BIT(BN_CAP_MAPS))) {
 		netdev_info(bn->netdev, "map offload: the device has no map engine\n");
 		return -EOPNOTSUPP;

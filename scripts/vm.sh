@@ -11,7 +11,7 @@
 # In the guest: $IFACE is the interface under test; the command runs in
 # /vm/files (the --file copies); PATH has /vm/tests (bpf-tests/vm/*.sh) and
 # /vm/bin; /vm/bpf has build/bpf/*.o, /vm/bpf-reject build/bpf-reject/*.o,
-# /vm/pcap build/pcap/*.pcap; bpffs is at
+# /vm/bpf-suite build/bpf-suite/*.o, /vm/pcap build/pcap/*.pcap; bpffs is at
 # /sys/fs/bpf, debugfs at /sys/kernel/debug.
 #
 # Options:
@@ -33,6 +33,10 @@
 #                        the guest is ready as soon as the link is up
 #   --islands N --fpcs N --threads N --mhz N   bpfnic device parameters
 #   --device-opt K=V     any other bpfnic device property
+#   --devices N          N bpfnic devices (default 1), each with the device
+#                        options; the first one is on the wire ($IFACE), the
+#                        others have no netdev backend (what they send is
+#                        dropped, nothing arrives): for multi-device tests
 #   --nic MODEL          a stock QEMU NIC (e1000, virtio-net-pci) instead of
 #                        bpfnic: harness development; bpfnic.ko not loaded
 #                        unless --module is given
@@ -64,7 +68,7 @@ die() { echo "vm: error: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 files=() gets=() pcap_in="" pcap_out="" replay_dir="" rate=0 repeat=1 self_ready=0
-dev_opts=() nic=bpfnic module="" module_set=0 no_module=0 modparams="" modprobe=""
+dev_opts=() ndevs=1 nic=bpfnic module="" module_set=0 no_module=0 modparams="" modprobe=""
 timeout=600 mem=512M smp=1 qemu=${BPFNIC_QEMU:-} append="" console_keep="" verbose=0 seabios=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -78,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--self-ready) self_ready=1; shift ;;
 	--islands|--fpcs|--threads|--mhz) dev_opts+=("${1#--}=$2"); shift 2 ;;
 	--device-opt) dev_opts+=("$2"); shift 2 ;;
+	--devices) ndevs=$2; shift 2 ;;
 	--nic) nic=$2; shift 2 ;;
 	--module) module=$2; module_set=1; shift 2 ;;
 	--modparams) modparams=$2; shift 2 ;;
@@ -97,6 +102,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || { echo "vm: no COMMAND (after --)" >&2; usage; }
+[[ $ndevs =~ ^[1-8]$ ]] || die "--devices $ndevs: 1 to 8"
 
 # ---- QEMU -----------------------------------------------------------------------
 has_bpfnic() { "$1" -device help 2>/dev/null | grep -q '"bpfnic"'; }
@@ -116,6 +122,10 @@ if [ "$nic" = bpfnic ]; then
 	driver=bpfnic
 	devarg="bpfnic,netdev=n0"
 	for o in ${dev_opts[@]+"${dev_opts[@]}"}; do devarg+=",$o"; done
+	extra_devs=()
+	for ((d = 1; d < ndevs; d++)); do
+		extra_devs+=(-device "bpfnic${devarg#bpfnic,netdev=n0}")
+	done
 	[ "$module_set" = 1 ] || module=$repo/build/kmod/bpfnic.ko
 	if [ "$no_module" = 0 ] && [ ! -f "$module" ]; then
 		die "$module not built: run make kmod (or scripts/kbuild.sh), or pass --no-module"
@@ -128,6 +138,8 @@ else
 	esac
 	devarg="$nic,netdev=n0,mac=52:54:00:12:34:56,romfile="
 	[ ${#dev_opts[@]} -eq 0 ] || echo "vm: note: --islands/--fpcs/... ignored with --nic $nic" >&2
+	[ "$ndevs" = 1 ] || die "--devices is for bpfnic devices, not --nic $nic"
+	extra_devs=()
 	if [ "$module_set" = 1 ] && [ "$no_module" = 0 ] && [ ! -f "$module" ]; then
 		die "$module does not exist"
 	fi
@@ -169,6 +181,8 @@ chmod +x "$ov"/vm/tests/* 2>/dev/null
 for f in "$repo"/build/bpf/*.o; do [ -f "$f" ] && cp "$f" "$ov/vm/bpf/"; done
 mkdir -p "$ov/vm/bpf-reject"
 for f in "$repo"/build/bpf-reject/*.o; do [ -f "$f" ] && cp "$f" "$ov/vm/bpf-reject/"; done
+mkdir -p "$ov/vm/bpf-suite"
+for f in "$repo"/build/bpf-suite/*.o; do [ -f "$f" ] && cp "$f" "$ov/vm/bpf-suite/"; done
 for f in "$repo"/build/pcap/*.pcap; do [ -f "$f" ] && cp "$f" "$ov/vm/pcap/"; done
 for spec in ${files[@]+"${files[@]}"}; do
 	h=${spec%%:*} g=${spec#*:}
@@ -236,7 +250,7 @@ start_vm() {
 	       -append "console=ttyS0 panic=-1 quiet loglevel=1 cryptomgr.notests $append"
 	       -serial "file:$tmp/console.log" -monitor none
 	       -netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$qport,remote.type=inet,remote.host=127.0.0.1,remote.port=$hport"
-	       -device "$devarg")
+	       -device "$devarg" ${extra_devs[@]+"${extra_devs[@]}"})
 	[ "$verbose" = 1 ] && echo "vm: $qemu ${qargs[*]}" >&2
 	t0=$(date +%s.%N)
 	"$qemu" "${qargs[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
