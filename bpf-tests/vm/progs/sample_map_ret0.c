@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * The kernel selftests' sample_map_ret0.c (test_offload.py): a HASH and an
- * ARRAY map (key u32, value long, 2 entries), both looked up.
+ * ARRAY map (key u32, value long, 2 entries), both looked up; in section
+ * "xdp" (see sample_ret0.c).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -20,7 +21,7 @@ struct {
 	__uint(max_entries, 2);
 } array SEC(".maps");
 
-SEC(".text") int func(void)
+SEC("xdp") int func(void)
 {
 	__u64 key64 = 0;
 	__u32 key = 0;
