@@ -245,7 +245,9 @@ pid=$(prog_ids | head -1)
 fid=$(echo "$f" | sed -n 's/.* id \([0-9]*\) .*/\1/p')
 ftag=$(echo "$f" | sed -n 's/.* tag \([0-9a-f]*\).*/\1/p')
 set -- $(bound_list)
+[ -n "$fid" ] && [ -n "$ftag" ] || bad "tc shows no id/tag: $f"
 [ "$pid" = "$fid" ] || bad "bpftool id $pid, tc id $fid"
+note="id $fid tag $ftag"
 [ "$(prog_tag "$pid")" = "$ftag" ] || bad "bpftool tag $(prog_tag "$pid"), tc tag $ftag"
 [ "${2:-}" = "$fid" ] || bad "debugfs id ${2:-none}, tc id $fid"
 [ "${3:-}" = xlated ] || bad "debugfs state ${3:-none}"
@@ -349,7 +351,9 @@ begin 30 "XDP offload is device bound"
 set -- $(bound_list)
 [ "$(nbound)" = 1 ] || bad "$(nbound) bound programs"
 ltag=$(echo "$x" | sed -n 's/^"xdp":{"mode":[0-9]*,"prog":{[^}]*"tag":"\([0-9a-f]*\)".*/\1/p')
+[ -n "$ltag" ] || bad "ip link shows no tag: $x"
 [ "$(prog_tag "$pid")" = "$ltag" ] || bad "bpftool tag $(prog_tag "$pid"), ip link tag $ltag"
+note="id $pid tag $ltag"
 [ "${2:-}" = "$pid" ] || bad "debugfs id ${2:-none}, want $pid"
 [ "${3:-}" = xlated ] || bad "debugfs state ${3:-none}"
 [ "${4:-}" = Y ] || bad "debugfs loaded ${4:-none}"
@@ -402,6 +406,7 @@ x=$(xdp_json)
 off1=$(dfs_get bpf_offloaded_id)
 [ -n "$(xdp_base "$x")" ] || bad "base program not reported with one program"
 [ "$(xdp_attached "$x" | grep -c .)" = 1 ] || bad "attached: $(xdp_attached "$x")"
+[ "$off1" = "$(xdp_attached "$x")" ] || bad "bpf_offloaded_id $off1, ip link: $(xdp_attached "$x")"
 must ip link set dev "$A" xdpgeneric $XOBJ
 x2=$(xdp_json)
 xdp_attached "$x2" | grep -qx "$(xdp_attached "$x")" || bad "offloaded program not reported after the generic one"
