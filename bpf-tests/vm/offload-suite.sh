@@ -46,7 +46,7 @@ run() {
 	out=$(cat /tmp/run.out) err=$(cat /tmp/run.err)
 	return $rc
 }
-must() { run "$@" || bad "'$*' failed (rc $rc): $(echo "$err" | grep -m1 .)"; }
+must() { run "$@" || bad "'$*' failed (rc $rc): $(echo "$err" | grep -m1 "^Error" || echo "$err" | grep -m1 .)"; }
 mustnt() { run "$@" && bad "'$*' succeeded"; }
 # extack: the first "Error:" line of stderr is exactly $1
 extack() {
