@@ -22,6 +22,8 @@
 # (the device runs XDP in hardware only), so xdpdrv cases run with generic
 # XDP where the kernel logic is the same; unbound/cBPF programs are not
 # offloaded (5, 6, 7 check that); one port per device.
+# Byte lists ($(u32 1)) and $XOBJ-style arguments are split on purpose.
+# shellcheck disable=SC2046,SC2086
 S=/vm/bpf-suite
 XOBJ="obj $S/sample_ret0.o sec xdp"
 TOBJ="obj $S/sample_tc_shot.o sec tc"
@@ -66,7 +68,10 @@ now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 ifn() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
 dfs() { echo "/sys/kernel/debug/bpfnic/$1"; }
 PCI_A=$(basename "$(readlink "/sys/class/net/$IFACE/device")")
-PCI_B=$(ls /sys/bus/pci/drivers/bpfnic | grep ':' | grep -v "^$PCI_A\$" | head -1)
+PCI_B=""
+for d in /sys/bus/pci/drivers/bpfnic/*:*; do
+	[ -e "$d" ] && [ "${d##*/}" != "$PCI_A" ] && { PCI_B=${d##*/}; break; }
+done
 A=$IFACE B=$(ifn "$PCI_B")
 DA=$(dfs "$PCI_A")
 [ -d "$DA" ] || { echo "offload-suite: no $DA (driver built without CONFIG_DEBUG_FS?)"; exit 2; }
@@ -78,7 +83,7 @@ dev_create() {	# PCI: rescan until its netdev is back, hw-tc-offload on
 	A=$(ifn "$PCI_A") B=$(ifn "$PCI_B")
 	ethtool -K "$(ifn "$1")" hw-tc-offload on
 }
-nbound() { ls "$(dfs "${1:-$PCI_A}")/bpf_bound_progs" 2>/dev/null | wc -l; }
+nbound() { ls "$DA/bpf_bound_progs" 2>/dev/null | wc -l; }
 dfs_get() { cat "$DA/$1"; }
 dfs_set() { echo "$2" >"$DA/$1"; }
 # bound programs: "n id state loaded" per line
