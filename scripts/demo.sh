@@ -49,11 +49,13 @@ fi
 if [ -f "$tmp/$name.jit" ]; then
 	say "on the host: the image the guest kernel JITed, read with bpfnic prog dump"
 	echo "\$ bpfnic prog dump $name.jit | head -30"
-	$B prog dump "$tmp/$name.jit" | head -30
+	$B prog dump "$tmp/$name.jit" >"$tmp/dump.txt"	# (a pipe to head: SIGPIPE)
+	head -30 "$tmp/dump.txt"
 fi
 say "the same program on the host's model of the whole NIC (5 islands x 12 FPCs x 4 threads)"
 maps=()
 for p in $presets; do maps+=(--map "$p"); done
 echo "\$ bpfnic prog run build/bpf/$name.o sec $sec --pcap build/pcap/$name.pcap --repeat $REPEAT --map ..."
-$B prog run "build/bpf/$name.o" sec "$sec" --pcap "build/pcap/$name.pcap" --repeat "$REPEAT" "${maps[@]}" |
-	grep -vE '^ +[0-9a-f]{8,}' | head -30
+$B prog run "build/bpf/$name.o" sec "$sec" --pcap "build/pcap/$name.pcap" --repeat "$REPEAT" "${maps[@]}" \
+	>"$tmp/run.txt"
+grep -vE '^ +[0-9a-f]{8,}' "$tmp/run.txt" | awk 'NR <= 30'
