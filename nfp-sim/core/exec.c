@@ -12,60 +12,56 @@
 
 /* ---- slow operand paths ------------------------------------------------------- */
 
-static __attribute__((noinline)) bool rd_lm(struct bn_fpc *f, struct bn_thr *t, u32 n,
-					    u32 *v)
+/* An lm[n] operand that leaves the thread's window: the fault's reason. */
+static __attribute__((noinline, cold)) void lm_fault(struct bn_fpc *f, struct bn_thr *t, u32 n)
 {
-	u8 *p;
-
-	if (!bn_lm_word(t, f, n, &p))
-		return false;
-	memcpy(v, p, 4);
-	return true;
+	bn_thr_why(t, "lm[%u] at lm_fp %#x leaves the thread's %u-byte lm window",
+		   n, t->lm_fp, f->sim->win);
 }
 
-static __attribute__((noinline)) bool wr_lm(struct bn_fpc *f, struct bn_thr *t, u32 n,
-					    u32 v)
-{
-	u8 *p;
-
-	if (!bn_lm_word(t, f, n, &p))
-		return false;
-	memcpy(p, &v, 4);
-	return true;
-}
-
-/* Reading a transfer register whose memory read has not completed is a bug. */
-static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t, u32 i,
-					     u32 *v)
+/*
+ * Reading a transfer register whose memory read has not completed is a bug;
+ * commands due by @now complete first.
+ */
+static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u32 *v)
 {
 	u32 bit = 1u << (i - BN_RF_XIN);
 
+	bn_retire(t, now);
 	if (t->xin_pending & bit) {
-		bn_retire(t, f->now);
-		if (t->xin_pending & bit) {
-			bn_thr_why(t, "$x%u read before its memory read completed",
-				   i - BN_RF_XIN);
-			return false;
-		}
+		bn_thr_why(t, "$x%u read before its memory read completed", i - BN_RF_XIN);
+		return false;
 	}
 	*v = t->r[i];
 	return true;
 }
 
-/* ---- the vocabulary of sem.h --------------------------------------------------- */
-
+/*
+ * The vocabulary of sem.h.  The interpreter keeps the FPC clock in the
+ * local `now` and the thread's LM window in `lmw`: STEP() hands the clock
+ * to the out-of-line routines and takes it back.  LM words are in bounds
+ * when LM_FP + 4n + 4 is inside the window (the lm_fp CSR is checked when
+ * written); a pending xfer-in word makes the read take the slow path.
+ */
+#define LMP(n) ({							\
+	u32 o_ = t->lm_fp + 4 * (n);					\
+	if (unlikely(o_ + 4 > win)) {					\
+		lm_fault(f, t, (n));					\
+		goto fault;						\
+	}								\
+	lmw + o_; })
 #define A ({								\
 	u32 v_;								\
 	if (likely(in->ak == BN_K_R))					\
 		v_ = r[in->a];						\
-	else if (!rd_lm(f, t, in->a, &v_))				\
-		goto fault;						\
+	else								\
+		memcpy(&v_, LMP(in->a), 4);				\
 	v_; })
 #define BRAW ({							\
-	u32 v_;								\
-	if (likely(in->bk == BN_K_R))					\
-		v_ = r[in->b];						\
-	else if (!rd_xin(f, t, in->b, &v_))				\
+	u32 v_ = r[in->b];						\
+	if (unlikely(in->bk != BN_K_R) &&				\
+	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN))) &&	\
+	    !rd_xin(t, in->b, now, &v_))				\
 		goto fault;						\
 	v_; })
 #define B	({ u32 w_ = BRAW; in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
@@ -77,8 +73,8 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 		r[BN_RF_B + in->d] = w_;				\
 	} else if (likely(in->dk == BN_K_R)) {				\
 		r[in->d] = w_;						\
-	} else if (!wr_lm(f, t, in->d, w_)) {				\
-		goto fault;						\
+	} else {							\
+		memcpy(LMP(in->d), &w_, 4);				\
 	}								\
 } while (0)
 #define PAIR(i)		(r[i] | (u64)r[(i) + 1] << 32)
@@ -102,9 +98,23 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 #define CF		((t->fl >> 1) & 1)
 #define COND		((bn_cond_tab[t->fl] >> in->cond) & 1)
 
+/*
+ * Fetch and run the instruction at pc.  Every handler ends in its own
+ * copy of this (threaded dispatch: one indirect jump per handler predicts
+ * far better than a shared one); the watchdog counts every instruction.
+ */
+#define DISPATCH() do {							\
+	in = &code[pc];							\
+	if (unlikely(!budget))						\
+		goto watchdog;						\
+	budget--;							\
+	TRACE();							\
+	goto *ops[in->op];						\
+} while (0)
+
 /* Fall through to the next instruction, or to the branch after its defer slots. */
 #define ADVANCE() do {							\
-	f->now += in->cost;						\
+	now += in->cost;						\
 	pc++;								\
 	if (unlikely(dl) && !--dl)					\
 		pc = dpc;						\
@@ -116,10 +126,10 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 		goto fault;						\
 	}								\
 	if (taken) {							\
-		f->now += in->tcost;					\
+		now += in->tcost;					\
 		nxt = (target);						\
 	} else {							\
-		f->now += in->cost;					\
+		now += in->cost;					\
 		nxt = pc + 1 + in->defer;				\
 	}								\
 	if (in->defer) {						\
@@ -129,7 +139,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 	} else {							\
 		pc = nxt;						\
 	}								\
-	goto next;							\
+	DISPATCH();							\
 } while (0)
 #define BRANCH(taken)	BRANCH_TO(taken, in->target)
 #define JUMP(addr) do {							\
@@ -141,7 +151,11 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 	BRANCH_TO(1, i_);						\
 } while (0)
 #define STEP(expr) do {							\
-	switch (expr) {							\
+	int s_;								\
+	f->now = now;							\
+	s_ = (expr);							\
+	now = f->now;							\
+	switch (s_) {							\
 	case BN_STEP_OK:						\
 		break;							\
 	case BN_STEP_SLEEP:						\
@@ -155,7 +169,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_fpc *f, struct bn_thr *t,
 } while (0)
 #define END(val) do {							\
 	t->verdict = (val);						\
-	f->now += in->cost;						\
+	now += in->cost;						\
 	goto done;							\
 } while (0)
 
@@ -176,6 +190,15 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 
 /* ---- the two interpreters ------------------------------------------------------------ */
 
+/*
+ * Cross-jumping would merge the handlers' identical DISPATCH() tails back
+ * into one shared indirect jump, which the host predicts far worse.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-crossjumping")
+#endif
+
 #define EXEC_FN		exec_fast
 #define EXEC_TRACE	0
 #include "exec_loop.h"
@@ -187,6 +210,10 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 #include "exec_loop.h"
 #undef EXEC_FN
 #undef EXEC_TRACE
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)
 {

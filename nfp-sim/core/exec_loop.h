@@ -7,8 +7,15 @@
  *
  * The thread runs until it sleeps (memory command, ctx_wait, helper
  * latency), ends its packet or faults.  Hot state (pc, watchdog budget,
- * defer-slot countdown) lives in locals and is written back on the way out.
+ * defer-slot countdown, the FPC clock) lives in locals and is written back
+ * on the way out.
  */
+
+#if EXEC_TRACE
+#define TRACE() do { f->now = now; trace_insn(f, t, p, pc); } while (0)
+#else
+#define TRACE() do { } while (0)
+#endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 {
@@ -22,27 +29,23 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 	};
 #pragma GCC diagnostic pop
 	const struct bn_prog *p = f->prog;
+	const struct bn_dinsn *const code = p->code;
 	const struct bn_dinsn *in;
 	u32 *const r = t->r;
+	u8 *const lmw = f->lm + t->lm_base;
+	const u32 win = f->sim->win;
 	u32 pc = t->pc, budget = t->budget;
 	u32 dl = t->defer_left, dpc = t->defer_pc, nxt;
+	u64 now = f->now;
 	int rc;
 
-next:
-	in = &p->code[pc];
-	if (unlikely(!budget))
-		goto watchdog;
-	budget--;
-#if EXEC_TRACE
-	trace_insn(f, t, p, pc);
-#endif
-	goto *ops[in->op];
+	DISPATCH();
 
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 l_##name:						\
 	SEM_##name;					\
 	ADVANCE();					\
-	goto next;
+	DISPATCH();
 #include <bpfnic/isa.def>
 #undef BN_INSN
 
@@ -64,9 +67,12 @@ fault:
 	t->fault_pc = bn_index_to_pc(p, pc);
 	rc = BN_RUN_FAULT;
 out:
+	f->now = now;
 	t->pc = pc;
 	t->budget = budget;
 	t->defer_left = dl;
 	t->defer_pc = dpc;
 	return rc;
 }
+
+#undef TRACE

@@ -212,20 +212,6 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 	return c ? c + (w.off & (BN_EMEM_CHUNK - 1)) : NULL;
 }
 
-/* lm[n] of the running thread: LM_FP + 4n must stay inside its window. */
-bool bn_lm_word(struct bn_thr *t, struct bn_fpc *f, u32 n, u8 **p)
-{
-	u32 off = t->lm_fp + 4 * n;
-
-	if (off + 4 > f->sim->win) {
-		bn_thr_why(t, "lm[%u] at lm_fp %#x leaves the thread's %u-byte lm window",
-			   n, t->lm_fp, f->sim->win);
-		return false;
-	}
-	*p = f->lm + t->lm_base + off;
-	return true;
-}
-
 /* ---- EMEM space for maps ---------------------------------------------------------------- */
 
 static bool overlaps(u64 a, u64 alen, u64 b, u64 blen)

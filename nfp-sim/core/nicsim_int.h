@@ -305,7 +305,6 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 int bn_emem_alloc(struct bn_sim *sim, u64 len, u64 *off);
 void bn_emem_map(struct bn_sim *sim, u64 off, u64 len, u8 *host);
 void bn_emem_unmap(struct bn_sim *sim, u64 off, u64 len);
-bool bn_lm_word(struct bn_thr *t, struct bn_fpc *f, u32 n, u8 **p);
 
 /* maps.c */
 void bn_maps_fini(struct bn_sim *sim);
