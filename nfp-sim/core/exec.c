@@ -10,6 +10,9 @@
 #include "nicsim_int.h"
 #include "sem.h"
 
+/* Cycles per latency class: every instance of a row costs the same (loader.c). */
+static const u8 bn_lat_cycles[BN_LAT__COUNT] = BN_LAT_CYCLES_INIT;
+
 /* ---- slow operand paths ------------------------------------------------------- */
 
 /* An lm[n] operand that leaves the thread's window: the fault's reason. */
@@ -42,6 +45,8 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
  * to the out-of-line routines and takes it back.  LM words are in bounds
  * when LM_FP + 4n + 4 is inside the window (the lm_fp CSR is checked when
  * written); a pending xfer-in word makes the read take the slow path.
+ * PLAIN is 1 in the handlers of plain forms (BN_X_PLAIN): register-file
+ * operands only, the destination is r[d] and r[d2], FLAGS() is skipped.
  */
 #define LMP(n) ({							\
 	u32 o_ = t->lm_fp + 4 * (n);					\
@@ -52,14 +57,14 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 	lmw + o_; })
 #define A ({								\
 	u32 v_;								\
-	if (likely(in->ak == BN_K_R))					\
+	if (PLAIN || likely(in->ak == BN_K_R))				\
 		v_ = r[in->a];						\
 	else								\
 		memcpy(&v_, LMP(in->a), 4);				\
 	v_; })
 #define BRAW ({							\
 	u32 v_ = r[in->b];						\
-	if (unlikely(in->bk != BN_K_R) &&				\
+	if (!PLAIN && unlikely(in->bk != BN_K_R) &&			\
 	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN))) &&	\
 	    !rd_xin(t, in->b, now, &v_))				\
 		goto fault;						\
@@ -68,7 +73,10 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
 	u32 w_ = (val);							\
-	if (likely(in->dk == BN_K_BOTH)) {				\
+	if (PLAIN) {							\
+		r[in->d] = w_;						\
+		r[in->d2] = w_;						\
+	} else if (likely(in->dk == BN_K_BOTH)) {			\
 		r[BN_RF_A + in->d] = w_;				\
 		r[BN_RF_B + in->d] = w_;				\
 	} else if (likely(in->dk == BN_K_R)) {				\
@@ -93,51 +101,55 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define SHAMT		(in->shamt)
 #define ZF		(in->zf)
 #define FL		(t->fl)
-#define FLAGS(z, n, c, v)	(t->fl = MKFL(z, n, c, v))
+#define FLAGS(z, n, c, v)	do { if (!PLAIN) t->fl = MKFL(z, n, c, v); } while (0)
 #define ZP		((t->fl >> 3) & 1)
 #define CF		((t->fl >> 1) & 1)
 #define COND		((bn_cond_tab[t->fl] >> in->cond) & 1)
 
 /*
- * Fetch and run the instruction at pc.  Every handler ends in its own
- * copy of this (threaded dispatch: one indirect jump per handler predicts
- * far better than a shared one); the watchdog counts every instruction.
+ * Run the instruction at `in`.  Every handler ends in its own copy of this
+ * (threaded dispatch: one indirect jump per handler predicts far better
+ * than a shared one); the watchdog counts every instruction.
  */
 #define DISPATCH() do {							\
-	in = &code[pc];							\
 	if (unlikely(!budget))						\
 		goto watchdog;						\
 	budget--;							\
 	TRACE();							\
-	goto *ops[in->op];						\
+	goto *ops[in->x];						\
 } while (0)
 
-/* Fall through to the next instruction, or to the branch after its defer slots. */
+/*
+ * Fall through to the next instruction, or to the branch after its defer
+ * slots.  COST is the row's latency (bn_dinsn.cost of every instance); a
+ * plain form is never in a defer slot (the loader checks), so dl is 0.
+ */
 #define ADVANCE() do {							\
-	now += in->cost;						\
-	pc++;								\
-	if (unlikely(dl) && !--dl)					\
-		pc = dpc;						\
+	now += COST;							\
+	in++;								\
+	if (!PLAIN && unlikely(dl) && !--dl)				\
+		in = dpc;						\
 } while (0)
 
 #define BRANCH_TO(taken, target) do {					\
+	const struct bn_dinsn *n_;					\
 	if (unlikely(dl)) {						\
 		bn_thr_why(t, "%s in a defer slot", bn_isa[in->op].name); \
 		goto fault;						\
 	}								\
 	if (taken) {							\
 		now += in->tcost;					\
-		nxt = (target);						\
+		n_ = code + (target);					\
 	} else {							\
-		now += in->cost;					\
-		nxt = pc + 1 + in->defer;				\
+		now += COST;						\
+		n_ = in + 1 + in->defer;				\
 	}								\
 	if (in->defer) {						\
 		dl = in->defer;						\
-		dpc = nxt;						\
-		pc++;							\
+		dpc = n_;						\
+		in++;							\
 	} else {							\
-		pc = nxt;						\
+		in = n_;						\
 	}								\
 	DISPATCH();							\
 } while (0)
@@ -169,7 +181,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 } while (0)
 #define END(val) do {							\
 	t->verdict = (val);						\
-	now += in->cost;						\
+	now += COST;							\
 	goto done;							\
 } while (0)
 

@@ -2,8 +2,10 @@
 /*
  * The interpreter loop, included twice by exec.c: EXEC_FN is the function
  * name, EXEC_TRACE says whether the trace hook runs before each
- * instruction.  Dispatch is a computed goto over the pre-decoded opcode;
- * the label for each isa.def row runs that row's SEM_ fragment (sem.h).
+ * instruction.  Dispatch is a computed goto over the pre-decoded handler
+ * (bn_dinsn.x); the labels for each isa.def row run that row's SEM_
+ * fragment (sem.h), once in the general form and, in exec_fast, once in
+ * the plain form (BN_X_PLAIN).
  *
  * The thread runs until it sleeps (memory command, ctx_wait, helper
  * latency), ends its packet or faults.  Hot state (pc, watchdog budget,
@@ -12,9 +14,11 @@
  */
 
 #if EXEC_TRACE
-#define TRACE() do { f->now = now; trace_insn(f, t, p, pc); } while (0)
+#define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
+#define LP(name)	l_##name	/* the trace shows every flag: general forms */
 #else
 #define TRACE() do { } while (0)
+#define LP(name)	lp_##name
 #endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
@@ -23,40 +27,60 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 #pragma GCC diagnostic ignored "-Woverride-init"	/* rows override the default */
 	static const void *const ops[256] = {
 		[0 ... 255] = &&l_oob,	/* undefined opcodes and the sentinels */
-#define BN_INSN(name, opc, fmt, lat, flags, doc) [opc] = &&l_##name,
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 	};
 #pragma GCC diagnostic pop
 	const struct bn_prog *p = f->prog;
 	const struct bn_dinsn *const code = p->code;
-	const struct bn_dinsn *in;
+	const struct bn_dinsn *in = code + t->pc, *dpc = code + t->defer_pc;
 	u32 *const r = t->r;
 	u8 *const lmw = f->lm + t->lm_base;
 	const u32 win = f->sim->win;
-	u32 pc = t->pc, budget = t->budget;
-	u32 dl = t->defer_left, dpc = t->defer_pc, nxt;
+	u32 budget = t->budget, dl = t->defer_left;
 	u64 now = f->now;
 	int rc;
 
 	DISPATCH();
 
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
-l_##name:						\
+l_##name: {						\
+	enum { PLAIN = 0 };				\
+	const u32 COST = bn_lat_cycles[lat];		\
 	SEM_##name;					\
 	ADVANCE();					\
-	DISPATCH();
+	DISPATCH();					\
+}
 #include <bpfnic/isa.def>
 #undef BN_INSN
 
+#if !EXEC_TRACE
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lp_##name: {						\
+	enum { PLAIN = 1 };				\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+#endif
+
 l_oob:
-	bn_thr_why(t, "pc %#x is outside the code", bn_index_to_pc(p, pc));
+	bn_thr_why(t, "pc %#x is outside the code", bn_index_to_pc(p, in - code));
 	goto fault;
 watchdog:
 	bn_thr_why(t, "watchdog: %u instructions without done", BN_WATCHDOG_INSNS);
 	goto fault;
-sleep_adv:
+sleep_adv: {
+	enum { PLAIN = 0 };
+	const u32 COST = in->cost;
+
 	ADVANCE();
+}
 sleep:
 	rc = BN_RUN_SLEEP;
 	goto out;
@@ -64,15 +88,16 @@ done:
 	rc = BN_RUN_DONE;
 	goto out;
 fault:
-	t->fault_pc = bn_index_to_pc(p, pc);
+	t->fault_pc = bn_index_to_pc(p, in - code);
 	rc = BN_RUN_FAULT;
 out:
 	f->now = now;
-	t->pc = pc;
+	t->pc = in - code;
 	t->budget = budget;
 	t->defer_left = dl;
-	t->defer_pc = dpc;
+	t->defer_pc = dpc - code;
 	return rc;
 }
 
 #undef TRACE
+#undef LP

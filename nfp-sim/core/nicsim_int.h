@@ -67,13 +67,23 @@ enum bn_kind {
 #define BN_FL_C		2
 #define BN_FL_V		1
 
+/*
+ * Handler of a pre-decoded instruction (bn_dinsn.x): its opcode, or with
+ * BN_X_PLAIN the plain form of the row: every operand a register-file word
+ * (no LM, no xfer-in to check, no register pair), the destination written
+ * as d and d2, and condition flags that no later instruction can read
+ * (the loader's liveness pass) left unwritten.  Opcodes stay below it.
+ */
+#define BN_X_PLAIN	0x80
+
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
  *
  * @ak/@a: A port (dread for immed_hi/ld_field), @bk/@b: B port,
- * @dk/@d: destination; @target: code index of a static branch target;
- * @imm: immed value, ld_field byte mask, CSR number, sigmask, helper slot
- * or call return address, by format.
+ * @dk/@d: destination; @d2: the destination's second word for the plain
+ * form (bank B copy of BOTH, else the sink); @x: handler; @target: code
+ * index of a static branch target; @imm: immed value, ld_field byte mask,
+ * CSR number, sigmask, helper slot or call return address, by format.
  */
 struct bn_dinsn {
 	u8 op;
@@ -85,7 +95,9 @@ struct bn_dinsn {
 	u8 tgt, xfer, len, sig, swap, zf;
 	u16 target;
 	u32 imm;
-	u32 pad;
+	u16 d2;
+	u8 x;
+	u8 pad;
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
