@@ -178,8 +178,16 @@ static void emem_retire(struct bn_sim *sim, u8 *chunk)
 int bn_mem_copy(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, void *buf,
 		u32 len, bool write, const char *what)
 {
+	u8 *p = bn_mem_fast(f, t, tgt, addr, len);
 	struct where w;
 
+	if (likely(p)) {
+		if (write)
+			memcpy(p, buf, len);
+		else
+			memcpy(buf, p, len);
+		return 0;
+	}
 	if (!resolve(f, t, tgt, addr, len, what, &w))
 		return -EFAULT;
 	if (!w.base)
@@ -196,8 +204,10 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 	       const char *what)
 {
 	struct where w;
-	u8 *c;
+	u8 *c = bn_mem_fast(f, t, tgt, addr, len);
 
+	if (likely(c))
+		return c;
 	if (!resolve(f, t, tgt, addr, len, what, &w))
 		return NULL;
 	if (w.base)

@@ -308,6 +308,54 @@ static inline u32 bn_rng_range(struct bn_rng *r, u32 min, u32 max)
 void bn_rng_seed(struct bn_rng *r, u64 seed, u64 stream);
 
 /* mem.c */
+/*
+ * The host bytes of [addr, addr + len) for an access by @t (NULL: the
+ * host) that must target @tgt (-1: any), when they are there, contiguous
+ * and already backed; NULL sends the caller down the checked path
+ * (bn_mem_copy, bn_mem_ptr), which backs EMEM on first touch or explains
+ * the failure.
+ */
+static inline u8 *bn_mem_fast(struct bn_fpc *f, const struct bn_thr *t, int tgt, u32 addr,
+			      u32 len)
+{
+	const struct bn_sim *sim = f->sim;
+	u64 off, lo, hi;
+	u8 *c;
+
+	if (addr >= BN_ADDR_EMEM) {
+		off = addr - BN_ADDR_EMEM;
+		if ((tgt >= 0 && tgt != BN_TGT_EMEM) || off + len > sim->p.emem_size ||
+		    (off & (BN_EMEM_CHUNK - 1)) + len > BN_EMEM_CHUNK)
+			return NULL;
+		c = __atomic_load_n(&sim->emem[off >> BN_EMEM_CHUNK_SHIFT], __ATOMIC_ACQUIRE);
+		return c ? c + (off & (BN_EMEM_CHUNK - 1)) : NULL;
+	}
+	if (addr >= BN_ADDR_IMEM) {
+		off = addr - BN_ADDR_IMEM;
+		if ((tgt >= 0 && tgt != BN_TGT_IMEM) || off + len > sim->p.imem_size)
+			return NULL;
+		return sim->imem + off;
+	}
+	if (addr >= BN_ADDR_CTM) {
+		off = addr - BN_ADDR_CTM;
+		if ((tgt >= 0 && tgt != BN_TGT_CTM) || off + len > sim->p.ctm_size)
+			return NULL;
+		return f->isl->ctm + off;
+	}
+	if (addr >= BN_ADDR_CLS) {
+		off = addr - BN_ADDR_CLS;
+		if ((tgt >= 0 && tgt != BN_TGT_CLS) || off + len > sim->p.cls_size)
+			return NULL;
+		return f->isl->cls + off;
+	}
+	if (addr < BN_ADDR_LM || (tgt >= 0 && tgt != BN_TGT_LM))
+		return NULL;
+	off = addr - BN_ADDR_LM;
+	lo = t ? t->lm_base : 0;
+	hi = t ? lo + sim->win : sim->p.lm_size;
+	return off >= lo && off + len <= hi ? f->lm + off : NULL;
+}
+
 int bn_mem_init(struct bn_sim *sim, char *err, size_t errlen);
 void bn_mem_fini(struct bn_sim *sim);
 int bn_mem_copy(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, void *buf,
@@ -337,6 +385,20 @@ void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
 int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);
 int bn_csr_read(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 *v);
+
+/* The CSR reads that need no clock and cannot fault, for the interpreter. */
+static inline bool bn_csr_read_fast(const struct bn_thr *t, u32 csr, u32 *v)
+{
+	if (csr - BN_CSR_CTX_BASE < BN_CSR_CTX_WORDS) {
+		*v = t->ctx[csr - BN_CSR_CTX_BASE];
+		return true;
+	}
+	if (csr == BN_CSR_LM_FP_ADDR) {
+		*v = BN_ADDR_LM + t->lm_base + t->lm_fp;
+		return true;
+	}
+	return false;
+}
 int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
 int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
 u64 bn_clock_ns(struct bn_fpc *f);

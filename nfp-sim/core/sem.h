@@ -147,7 +147,10 @@ static const u16 bn_cond_tab[16] = {
 #define SEM_mem_add	SEM_mem_rd
 #define SEM_ctx_wait	STEP(bn_ctx_wait(f, t, IMM))
 
-#define SEM_csr_rd	do { u32 v_ = 0; STEP(bn_csr_read(f, t, IMM, &v_)); WD(v_); } while (0)
+#define SEM_csr_rd	do { u32 v_ = 0;							\
+			if (!bn_csr_read_fast(t, IMM, &v_))				\
+				STEP(bn_csr_read(f, t, IMM, &v_));			\
+			WD(v_); } while (0)
 #define SEM_csr_wr	do { u32 b_ = BRAW; STEP(bn_csr_write(f, t, IMM, b_)); } while (0)
 
 #define SEM_fw_call	STEP(bn_fw_call(f, t, IMM))
