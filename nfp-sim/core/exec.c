@@ -45,9 +45,14 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
  * to the out-of-line routines and takes it back.  LM words are in bounds
  * when LM_FP + 4n + 4 is inside the window (the lm_fp CSR is checked when
  * written); a pending xfer-in word makes the read take the slow path.
- * PLAIN is 1 in the handlers of plain forms (BN_X_PLAIN): register-file
- * operands only, the destination is r[d] and r[d2], FLAGS() is skipped.
+ * FORM says which form of the row a handler is (nicsim_int.h): general
+ * (0), plain (BN_X_PLAIN: r[] operands, destination r[d] and r[d2]) or
+ * mixed (BN_X_MIXED: operand at ob[kind] + 4 * index, the handler checked
+ * lm bounds and pending reads on entry); the special forms skip FLAGS().
  */
+#define F_GEN		0
+#define F_PLAIN		1
+#define F_MIXED		2
 #define LMP(n) ({							\
 	u32 o_ = t->lm_fp + 4 * (n);					\
 	if (unlikely(o_ + 4 > win)) {					\
@@ -57,14 +62,16 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 	lmw + o_; })
 #define A ({								\
 	u32 v_;								\
-	if (PLAIN || likely(in->ak == BN_K_R))				\
+	if (FORM == F_PLAIN || (FORM == F_GEN && likely(in->ak == BN_K_R))) \
 		v_ = r[in->a];						\
+	else if (FORM == F_MIXED)					\
+		memcpy(&v_, ob[in->ak] + 4 * in->a, 4);			\
 	else								\
 		memcpy(&v_, LMP(in->a), 4);				\
 	v_; })
 #define BRAW ({							\
 	u32 v_ = r[in->b];						\
-	if (!PLAIN && unlikely(in->bk != BN_K_R) &&			\
+	if (FORM == F_GEN && unlikely(in->bk != BN_K_R) &&		\
 	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN))) &&	\
 	    !rd_xin(t, in->b, now, &v_))				\
 		goto fault;						\
@@ -73,8 +80,11 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
 	u32 w_ = (val);							\
-	if (PLAIN) {							\
+	if (FORM == F_PLAIN) {						\
 		r[in->d] = w_;						\
+		r[in->d2] = w_;						\
+	} else if (FORM == F_MIXED) {					\
+		memcpy(ob[in->dk] + 4 * in->d, &w_, 4);			\
 		r[in->d2] = w_;						\
 	} else if (likely(in->dk == BN_K_BOTH)) {			\
 		r[BN_RF_A + in->d] = w_;				\
@@ -101,7 +111,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define SHAMT		(in->shamt)
 #define ZF		(in->zf)
 #define FL		(t->fl)
-#define FLAGS(z, n, c, v)	do { if (!PLAIN) t->fl = MKFL(z, n, c, v); } while (0)
+#define FLAGS(z, n, c, v)	do { if (FORM == F_GEN) t->fl = MKFL(z, n, c, v); } while (0)
 #define ZP		((t->fl >> 3) & 1)
 #define CF		((t->fl >> 1) & 1)
 #define COND		((bn_cond_tab[t->fl] >> in->cond) & 1)
@@ -122,12 +132,12 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 /*
  * Fall through to the next instruction, or to the branch after its defer
  * slots.  COST is the row's latency (bn_dinsn.cost of every instance); a
- * plain form is never in a defer slot (the loader checks), so dl is 0.
+ * special form is never in a defer slot (the loader checks), so dl is 0.
  */
 #define ADVANCE() do {							\
 	now += COST;							\
 	in++;								\
-	if (!PLAIN && unlikely(dl) && !--dl)				\
+	if (FORM == F_GEN && unlikely(dl) && !--dl)			\
 		in = dpc;						\
 } while (0)
 
@@ -162,11 +172,17 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 	}								\
 	BRANCH_TO(1, i_);						\
 } while (0)
+/* lm_fp may have moved (csr_wr): the mixed form's lm base and room. */
+#define LMSYNC() do {							\
+	ob[BN_K_LM] = lmw + t->lm_fp;					\
+	lmroom = (win - t->lm_fp) / 4;					\
+} while (0)
 #define STEP(expr) do {							\
 	int s_;								\
 	f->now = now;							\
 	s_ = (expr);							\
 	now = f->now;							\
+	LMSYNC();							\
 	switch (s_) {							\
 	case BN_STEP_OK:						\
 		break;							\

@@ -4,8 +4,8 @@
  * name, EXEC_TRACE says whether the trace hook runs before each
  * instruction.  Dispatch is a computed goto over the pre-decoded handler
  * (bn_dinsn.x); the labels for each isa.def row run that row's SEM_
- * fragment (sem.h), once in the general form and, in exec_fast, once in
- * the plain form (BN_X_PLAIN).
+ * fragment (sem.h), in the general form and, in exec_fast, in the plain
+ * and mixed forms too (nicsim_int.h).
  *
  * The thread runs until it sleeps (memory command, ctx_wait, helper
  * latency), ends its packet or faults.  Hot state (pc, watchdog budget,
@@ -16,19 +16,22 @@
 #if EXEC_TRACE
 #define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
 #define LP(name)	l_##name	/* the trace shows every flag: general forms */
+#define LX(name)	l_##name
 #else
 #define TRACE() do { } while (0)
 #define LP(name)	lp_##name
+#define LX(name)	lx_##name
 #endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"	/* rows override the default */
-	static const void *const ops[256] = {
-		[0 ... 255] = &&l_oob,	/* undefined opcodes and the sentinels */
+	static const void *const ops[BN_X_FORMS * 256] = {
+		[0 ... BN_X_FORMS * 256 - 1] = &&l_oob,	/* undefined opcodes, sentinels */
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
-		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),
+		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
+		[(opc) | BN_X_MIXED] = &&LX(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 	};
@@ -39,15 +42,19 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 	u32 *const r = t->r;
 	u8 *const lmw = f->lm + t->lm_base;
 	const u32 win = f->sim->win;
-	u32 budget = t->budget, dl = t->defer_left;
+	u32 budget = t->budget, dl = t->defer_left, lmroom;
+	u8 *ob[4] = { (u8 *)r, (u8 *)r, NULL, (u8 *)r };	/* by enum bn_kind */
 	u64 now = f->now;
 	int rc;
+
+	LMSYNC();
+	(void)lmroom;		/* the traced loop has no mixed forms */
 
 	DISPATCH();
 
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 l_##name: {						\
-	enum { PLAIN = 0 };				\
+	enum { FORM = F_GEN };				\
 	const u32 COST = bn_lat_cycles[lat];		\
 	SEM_##name;					\
 	ADVANCE();					\
@@ -59,8 +66,21 @@ l_##name: {						\
 #if !EXEC_TRACE
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 lp_##name: {						\
-	enum { PLAIN = 1 };				\
+	enum { FORM = F_PLAIN };			\
 	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lx_##name: {						\
+	enum { FORM = F_MIXED };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom) || unlikely(t->xin_pending)) \
+		goto *ops[in->op];	/* general form */	\
 	SEM_##name;					\
 	ADVANCE();					\
 	DISPATCH();					\
@@ -76,7 +96,7 @@ watchdog:
 	bn_thr_why(t, "watchdog: %u instructions without done", BN_WATCHDOG_INSNS);
 	goto fault;
 sleep_adv: {
-	enum { PLAIN = 0 };
+	enum { FORM = F_GEN };
 	const u32 COST = in->cost;
 
 	ADVANCE();
@@ -101,3 +121,4 @@ out:
 
 #undef TRACE
 #undef LP
+#undef LX

@@ -209,13 +209,9 @@ static void predecode_sentinel(struct bn_dinsn *d)
 	d->x = BN_IOP_OOB;
 }
 
-/* ---- plain forms: operands and flags liveness --------------------------------------- */
+/* ---- special forms: operands and flags liveness --------------------------------------- */
 
 _Static_assert(BN_RF_A == 0, "plain WD writes GPR n of bank A as r[n]");
-#define BN_INSN(name, opc, fmt, lat, flags, doc) \
-	_Static_assert((opc) < BN_X_PLAIN, #name ": opcode collides with BN_X_PLAIN");
-#include <bpfnic/isa.def>
-#undef BN_INSN
 
 /* Reads the flags an earlier instruction left: chained ops, br on a condition. */
 static bool fl_reads(const struct bn_dinsn *d)
@@ -278,8 +274,24 @@ static bool fl_pass(const struct bn_prog *p, u8 *in, u8 *out)
 
 static bool plain_opnds(const struct bn_dinsn *d)
 {
-	return d->ak == BN_K_R && d->bk == BN_K_R &&
-	       (d->dk == BN_K_R || d->dk == BN_K_BOTH) && !(bn_isa[d->op].flags & BN_IF_PAIR);
+	return d->ak == BN_K_R && d->bk == BN_K_R && (d->dk == BN_K_R || d->dk == BN_K_BOTH);
+}
+
+/* The special form of @d (general: its opcode), and the lm words it needs. */
+static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
+{
+	if (d->op == BN_IOP_OOB || (bn_isa[d->op].flags & BN_IF_PAIR) || slot ||
+	    (fl_alu(d) && flags_live))
+		return;
+	if (plain_opnds(d)) {
+		d->x = d->op | BN_X_PLAIN;
+		return;
+	}
+	d->x = d->op | BN_X_MIXED;
+	if (d->ak == BN_K_LM)
+		d->lmn = d->a + 1;
+	if (d->dk == BN_K_LM && d->d + 1 > d->lmn)
+		d->lmn = d->d + 1;
 }
 
 /* Mark the instructions that may run in a branch's defer slots. */
@@ -294,11 +306,11 @@ static void mark_slots(const struct bn_prog *p, u8 *slot)
 }
 
 /*
- * Give every instruction that qualifies its plain form: register-file
- * operands, flags it writes dead, and never in a defer slot (the plain
- * form does not count defer slots down).
+ * Give every instruction that qualifies its plain or mixed form (nicsim_int.h):
+ * flags it writes dead, never in a defer slot (these forms do not count
+ * defer slots down), no register pair.
  */
-static int predecode_plain(struct bn_prog *p)
+static int predecode_forms(struct bn_prog *p)
 {
 	u8 *in = calloc(p->ncode, 1), *out = calloc(p->ncode, 1);
 	u32 i;
@@ -312,12 +324,8 @@ static int predecode_plain(struct bn_prog *p)
 		;
 	memset(in, 0, p->ncode);
 	mark_slots(p, in);
-	for (i = 0; i < p->ncode; i++) {
-		struct bn_dinsn *d = &p->code[i];
-
-		if (d->op != BN_IOP_OOB && plain_opnds(d) && !(fl_alu(d) && out[i]) && !in[i])
-			d->x = d->op | BN_X_PLAIN;
-	}
+	for (i = 0; i < p->ncode; i++)
+		predecode_form(&p->code[i], out[i], in[i]);
 	free(in);
 	free(out);
 	return 0;
@@ -666,7 +674,7 @@ static int prog_code(struct ldr *l, struct bn_prog *p)
 		p->words[p->len + 1 + k] = l->sim->stub_words[k];
 	}
 	predecode_sentinel(&p->code[p->ncode - 1]);
-	if (predecode_plain(p))
+	if (predecode_forms(p))
 		return bn_errf(l->err, l->errlen, -ENOMEM, "image: out of memory");
 	return 0;
 }

@@ -68,22 +68,31 @@ enum bn_kind {
 #define BN_FL_V		1
 
 /*
- * Handler of a pre-decoded instruction (bn_dinsn.x): its opcode, or with
- * BN_X_PLAIN the plain form of the row: every operand a register-file word
- * (no LM, no xfer-in to check, no register pair), the destination written
- * as d and d2, and condition flags that no later instruction can read
- * (the loader's liveness pass) left unwritten.  Opcodes stay below it.
+ * Handler of a pre-decoded instruction (bn_dinsn.x): the opcode (general
+ * form), or the opcode in one of two special forms of its row, given to
+ * instructions in no branch's defer slot whose condition flags no later
+ * instruction can read (the loader's liveness pass), and no register pair:
+ *   BN_X_PLAIN  every operand a register-file word: no operand-kind tests,
+ *               the destination written as r[d] and r[d2];
+ *   BN_X_MIXED  lm[n] or xfer-in operands: each operand at a per-kind base
+ *               (register file or the thread's lm[0]) + 4 * index, checked
+ *               once per instruction (lm words inside the window, no xfer-in
+ *               read pending) or handed to the general form.
+ * Both skip FLAGS() and the defer-slot countdown.
  */
-#define BN_X_PLAIN	0x80
+#define BN_X_PLAIN	0x100
+#define BN_X_MIXED	0x200
+#define BN_X_FORMS	3
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
  *
  * @ak/@a: A port (dread for immed_hi/ld_field), @bk/@b: B port,
  * @dk/@d: destination; @d2: the destination's second word for the plain
- * form (bank B copy of BOTH, else the sink); @x: handler; @target: code
- * index of a static branch target; @imm: immed value, ld_field byte mask,
- * CSR number, sigmask, helper slot or call return address, by format.
+ * and mixed forms (bank B copy of BOTH, else the sink); @x: handler, @lmn:
+ * lm words from lm_fp the mixed form needs; @target: code index of a
+ * static branch target; @imm: immed value, ld_field byte mask, CSR number,
+ * sigmask, helper slot or call return address, by format.
  */
 struct bn_dinsn {
 	u8 op;
@@ -96,8 +105,9 @@ struct bn_dinsn {
 	u16 target;
 	u32 imm;
 	u16 d2;
-	u8 x;
-	u8 pad;
+	u16 x;
+	u8 lmn;
+	u8 pad[3];
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
