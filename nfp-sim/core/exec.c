@@ -53,6 +53,11 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define F_GEN		0
 #define F_PLAIN		1
 #define F_MIXED		2
+#define F_COND		3	/* BN_X_COND: plain operands, CONDK its condition */
+#define RFONLY		(FORM == F_PLAIN || FORM == F_COND)
+enum { CONDK = 0 };		/* the condition of an F_COND handler */
+#define FLAGS_DEAD	(FORM == F_COND)
+#define CMP_COND	CONDK
 #define LMP(n) ({							\
 	u32 o_ = t->lm_fp + 4 * (n);					\
 	if (unlikely(o_ + 4 > win)) {					\
@@ -62,7 +67,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 	lmw + o_; })
 #define A ({								\
 	u32 v_;								\
-	if (FORM == F_PLAIN || (FORM == F_GEN && likely(in->ak == BN_K_R))) \
+	if (RFONLY || (FORM == F_GEN && likely(in->ak == BN_K_R)))	\
 		v_ = r[in->a];						\
 	else if (FORM == F_MIXED)					\
 		memcpy(&v_, ob[in->ak] + 4 * in->a, 4);			\
@@ -80,7 +85,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
 	u32 w_ = (val);							\
-	if (FORM == F_PLAIN) {						\
+	if (RFONLY) {							\
 		r[in->d] = w_;						\
 		r[in->d2] = w_;						\
 	} else if (FORM == F_MIXED) {					\
@@ -200,6 +205,13 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 	now += COST;							\
 	goto done;							\
 } while (0)
+
+/* The conditions of br_cmp, one F_COND handler each. */
+#define BN_CMP_CONDS							\
+	BN_CMP_COND(EQ) BN_CMP_COND(NE) BN_CMP_COND(HS) BN_CMP_COND(LO)	\
+	BN_CMP_COND(HI) BN_CMP_COND(LS) BN_CMP_COND(GE) BN_CMP_COND(LT)	\
+	BN_CMP_COND(GT) BN_CMP_COND(LE) BN_CMP_COND(MI) BN_CMP_COND(PL)	\
+	BN_CMP_COND(SET) BN_CMP_COND(CLR) BN_CMP_COND(AL)
 
 /* ---- trace hook ------------------------------------------------------------------- */
 

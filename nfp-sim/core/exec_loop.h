@@ -17,10 +17,12 @@
 #define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
 #define LP(name)	l_##name	/* the trace shows every flag: general forms */
 #define LX(name)	l_##name
+#define LC(c)		l_br_cmp
 #else
 #define TRACE() do { } while (0)
 #define LP(name)	lp_##name
 #define LX(name)	lx_##name
+#define LC(c)		lc_##c
 #endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
@@ -34,6 +36,9 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 		[(opc) | BN_X_MIXED] = &&LX(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
+#define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
+		BN_CMP_CONDS
+#undef BN_CMP_COND
 	};
 #pragma GCC diagnostic pop
 	const struct bn_prog *p = f->prog;
@@ -87,6 +92,15 @@ lx_##name: {						\
 }
 #include <bpfnic/isa.def>
 #undef BN_INSN
+
+#define BN_CMP_COND(c)					\
+lc_##c: {						\
+	enum { FORM = F_COND, CONDK = BN_COND_##c };	\
+	const u32 COST = bn_lat_cycles[BN_LAT_BR];	\
+	SEM_br_cmp;					\
+}
+	BN_CMP_CONDS
+#undef BN_CMP_COND
 #endif
 
 l_oob:
@@ -122,3 +136,4 @@ out:
 #undef TRACE
 #undef LP
 #undef LX
+#undef LC

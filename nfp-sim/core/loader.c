@@ -285,6 +285,8 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 		return;
 	if (plain_opnds(d)) {
 		d->x = d->op | BN_X_PLAIN;
+		if (d->op == BN_OP_br_cmp && !flags_live && d->cond <= BN_COND_AL)
+			d->x = BN_X_COND | d->cond;
 		return;
 	}
 	d->x = d->op | BN_X_MIXED;

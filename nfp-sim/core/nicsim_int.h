@@ -78,11 +78,14 @@ enum bn_kind {
  *               (register file or the thread's lm[0]) + 4 * index, checked
  *               once per instruction (lm words inside the window, no xfer-in
  *               read pending) or handed to the general form.
- * Both skip FLAGS() and the defer-slot countdown.
+ * Both skip FLAGS() and the defer-slot countdown.  A br_cmp that could be
+ * plain and whose own flags are dead too gets the handler of its condition
+ * (BN_X_COND | cond): a plain compare, no flags at all.
  */
 #define BN_X_PLAIN	0x100
 #define BN_X_MIXED	0x200
-#define BN_X_FORMS	3
+#define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
+#define BN_X_FORMS	4
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
