@@ -46,7 +46,8 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
  * when LM_FP + 4n + 4 is inside the window (the lm_fp CSR is checked when
  * written); a pending xfer-in word makes the read take the slow path.
  * FORM says which form of the row a handler is (nicsim_int.h): general
- * (0), plain (BN_X_PLAIN: r[] operands, destination r[d] and r[d2]) or
+ * (0), plain (BN_X_PLAIN: r[] operands, destination r[d] and r[d2], B
+ * unshifted; BN_X_PLAINSH shifted) or
  * mixed (BN_X_MIXED: operand at ob[kind] + 4 * index, the handler checked
  * lm bounds and pending reads on entry); the special forms skip FLAGS().
  */
@@ -54,7 +55,8 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define F_PLAIN		1
 #define F_MIXED		2
 #define F_COND		3	/* BN_X_COND: plain operands, CONDK its condition */
-#define RFONLY		(FORM == F_PLAIN || FORM == F_COND)
+#define F_PLAINSH	4	/* plain, B through the shifter */
+#define RFONLY		(FORM == F_PLAIN || FORM == F_COND || FORM == F_PLAINSH)
 enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define FLAGS_DEAD	(FORM == F_COND)
 #define CMP_COND	CONDK
@@ -81,7 +83,10 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	    !rd_xin(t, in->b, now, &v_))				\
 		goto fault;						\
 	v_; })
-#define B	({ u32 w_ = BRAW; in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
+#define B ({								\
+	u32 w_ = BRAW;							\
+	FORM == F_PLAIN ? w_ : FORM == F_PLAINSH ? bn_shift(w_, in->shc, in->shamt) : \
+	in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
 	u32 w_ = (val);							\

@@ -17,11 +17,13 @@
 #define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
 #define LP(name)	l_##name	/* the trace shows every flag: general forms */
 #define LX(name)	l_##name
+#define LPS(name)	l_##name
 #define LC(c)		l_br_cmp
 #else
 #define TRACE() do { } while (0)
 #define LP(name)	lp_##name
 #define LX(name)	lx_##name
+#define LPS(name)	lps_##name
 #define LC(c)		lc_##c
 #endif
 
@@ -33,7 +35,7 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 		[0 ... BN_X_FORMS * 256 - 1] = &&l_oob,	/* undefined opcodes, sentinels */
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
-		[(opc) | BN_X_MIXED] = &&LX(name),
+		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 #define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
@@ -72,6 +74,17 @@ l_##name: {						\
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 lp_##name: {						\
 	enum { FORM = F_PLAIN };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lps_##name: {						\
+	enum { FORM = F_PLAINSH };			\
 	const u32 COST = bn_lat_cycles[lat];		\
 	SEM_##name;					\
 	ADVANCE();					\
@@ -136,4 +149,5 @@ out:
 #undef TRACE
 #undef LP
 #undef LX
+#undef LPS
 #undef LC

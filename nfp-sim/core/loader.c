@@ -284,7 +284,7 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 	    (fl_alu(d) && flags_live))
 		return;
 	if (plain_opnds(d)) {
-		d->x = d->op | BN_X_PLAIN;
+		d->x = d->op | (d->shc ? BN_X_PLAINSH : BN_X_PLAIN);
 		if (d->op == BN_OP_br_cmp && !flags_live && d->cond <= BN_COND_AL)
 			d->x = BN_X_COND | d->cond;
 		return;

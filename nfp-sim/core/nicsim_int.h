@@ -73,7 +73,8 @@ enum bn_kind {
  * instructions in no branch's defer slot whose condition flags no later
  * instruction can read (the loader's liveness pass), and no register pair:
  *   BN_X_PLAIN  every operand a register-file word: no operand-kind tests,
- *               the destination written as r[d] and r[d2];
+ *               the destination written as r[d] and r[d2]; B unshifted
+ *               (BN_X_PLAINSH: the same with the B shifter in use);
  *   BN_X_MIXED  lm[n] or xfer-in operands: each operand at a per-kind base
  *               (register file or the thread's lm[0]) + 4 * index, checked
  *               once per instruction (lm words inside the window, no xfer-in
@@ -85,7 +86,8 @@ enum bn_kind {
 #define BN_X_PLAIN	0x100
 #define BN_X_MIXED	0x200
 #define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
-#define BN_X_FORMS	4
+#define BN_X_PLAINSH	0x400
+#define BN_X_FORMS	5
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
