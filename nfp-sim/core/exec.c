@@ -56,6 +56,8 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define F_MIXED		2
 #define F_COND		3	/* BN_X_COND: plain operands, CONDK its condition */
 #define F_PLAINSH	4	/* plain, B through the shifter */
+#define F_MIXEDSH	5	/* mixed, B through the shifter */
+#define MIXED		(FORM == F_MIXED || FORM == F_MIXEDSH)
 #define RFONLY		(FORM == F_PLAIN || FORM == F_COND || FORM == F_PLAINSH)
 enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define FLAGS_DEAD	(FORM == F_COND)
@@ -71,8 +73,8 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	u32 v_;								\
 	if (RFONLY || (FORM == F_GEN && likely(in->ak == BN_K_R)))	\
 		v_ = r[in->a];						\
-	else if (FORM == F_MIXED)					\
-		memcpy(&v_, ob[in->ak] + 4 * in->a, 4);			\
+	else if (MIXED)							\
+		memcpy(&v_, ob[in->ak] + 4 * (size_t)in->a, 4);		\
 	else								\
 		memcpy(&v_, LMP(in->a), 4);				\
 	v_; })
@@ -82,10 +84,13 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN))) &&	\
 	    !rd_xin(t, in->b, now, &v_))				\
 		goto fault;						\
+	if (FORM == F_GEN && unlikely(in->bk != BN_K_R))		\
+		LMSYNC();	/* rd_xin may have retired reads */	\
 	v_; })
 #define B ({								\
 	u32 w_ = BRAW;							\
-	FORM == F_PLAIN ? w_ : FORM == F_PLAINSH ? bn_shift(w_, in->shc, in->shamt) : \
+	FORM == F_PLAIN || FORM == F_MIXED ? w_ :			\
+	FORM == F_PLAINSH || FORM == F_MIXEDSH ? bn_shift(w_, in->shc, in->shamt) : \
 	in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
@@ -93,8 +98,8 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	if (RFONLY) {							\
 		r[in->d] = w_;						\
 		r[in->d2] = w_;						\
-	} else if (FORM == F_MIXED) {					\
-		memcpy(ob[in->dk] + 4 * in->d, &w_, 4);			\
+	} else if (MIXED) {						\
+		memcpy(ob[in->dk] + 4 * (size_t)in->d, &w_, 4);		\
 		r[in->d2] = w_;						\
 	} else if (likely(in->dk == BN_K_BOTH)) {			\
 		r[BN_RF_A + in->d] = w_;				\
@@ -182,10 +187,14 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	}								\
 	BRANCH_TO(1, i_);						\
 } while (0)
-/* lm_fp may have moved (csr_wr): the mixed form's lm base and room. */
+/*
+ * lm_fp may have moved (csr_wr), reads may be pending: the mixed form's lm
+ * base, and how many lm words from lm_fp it may touch (none while any
+ * xfer-in read is pending: every mixed form needs at least one).
+ */
 #define LMSYNC() do {							\
 	ob[BN_K_LM] = lmw + t->lm_fp;					\
-	lmroom = (win - t->lm_fp) / 4;					\
+	lmroom = t->xin_pending ? 0 : (win - t->lm_fp) / 4;		\
 } while (0)
 #define STEP(expr) do {							\
 	int s_;								\

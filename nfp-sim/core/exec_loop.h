@@ -18,12 +18,14 @@
 #define LP(name)	l_##name	/* the trace shows every flag: general forms */
 #define LX(name)	l_##name
 #define LPS(name)	l_##name
+#define LXS(name)	l_##name
 #define LC(c)		l_br_cmp
 #else
 #define TRACE() do { } while (0)
 #define LP(name)	lp_##name
 #define LX(name)	lx_##name
 #define LPS(name)	lps_##name
+#define LXS(name)	lxs_##name
 #define LC(c)		lc_##c
 #endif
 
@@ -35,7 +37,8 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 		[0 ... BN_X_FORMS * 256 - 1] = &&l_oob,	/* undefined opcodes, sentinels */
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
-		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name),
+		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name), \
+		[(opc) | BN_X_MIXEDSH] = &&LXS(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 #define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
@@ -97,8 +100,17 @@ lps_##name: {						\
 lx_##name: {						\
 	enum { FORM = F_MIXED };			\
 	const u32 COST = bn_lat_cycles[lat];		\
-	if (unlikely(in->lmn > lmroom) || unlikely(t->xin_pending)) \
+	if (unlikely(in->lmn > lmroom))			\
 		goto *ops[in->op];	/* general form */	\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}							\
+lxs_##name: {						\
+	enum { FORM = F_MIXEDSH };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom))			\
+		goto *ops[in->op];			\
 	SEM_##name;					\
 	ADVANCE();					\
 	DISPATCH();					\
@@ -150,4 +162,5 @@ out:
 #undef LP
 #undef LX
 #undef LPS
+#undef LXS
 #undef LC

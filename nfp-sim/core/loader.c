@@ -289,7 +289,8 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 			d->x = BN_X_COND | d->cond;
 		return;
 	}
-	d->x = d->op | BN_X_MIXED;
+	d->x = d->op | (d->shc ? BN_X_MIXEDSH : BN_X_MIXED);
+	d->lmn = 1;		/* so that a pending xfer-in read (no room) stops it */
 	if (d->ak == BN_K_LM)
 		d->lmn = d->a + 1;
 	if (d->dk == BN_K_LM && d->d + 1 > d->lmn)

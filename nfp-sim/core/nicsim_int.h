@@ -78,7 +78,8 @@ enum bn_kind {
  *   BN_X_MIXED  lm[n] or xfer-in operands: each operand at a per-kind base
  *               (register file or the thread's lm[0]) + 4 * index, checked
  *               once per instruction (lm words inside the window, no xfer-in
- *               read pending) or handed to the general form.
+ *               read pending) or handed to the general form; B unshifted
+ *               (BN_X_MIXEDSH: shifted).
  * Both skip FLAGS() and the defer-slot countdown.  A br_cmp that could be
  * plain and whose own flags are dead too gets the handler of its condition
  * (BN_X_COND | cond): a plain compare, no flags at all.
@@ -87,7 +88,8 @@ enum bn_kind {
 #define BN_X_MIXED	0x200
 #define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
 #define BN_X_PLAINSH	0x400
-#define BN_X_FORMS	5
+#define BN_X_MIXEDSH	0x500
+#define BN_X_FORMS	6
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
@@ -111,7 +113,7 @@ struct bn_dinsn {
 	u32 imm;
 	u16 d2;
 	u16 x;
-	u8 lmn;
+	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
 	u8 pad[3];
 };
 
