@@ -90,7 +90,7 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define B ({								\
 	u32 w_ = BRAW;							\
 	FORM == F_PLAIN || FORM == F_MIXED ? w_ :			\
-	FORM == F_PLAINSH || FORM == F_MIXEDSH ? bn_shift(w_, in->shc, in->shamt) : \
+	FORM == F_PLAINSH || FORM == F_MIXEDSH ? bn_shift_sh(w_, in->shc, in->shamt) : \
 	in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\

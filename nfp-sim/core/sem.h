@@ -51,6 +51,14 @@ static inline u32 bn_shift(u32 v, u8 shc, u8 n)
 	}
 }
 
+/* bn_shift() for a shifter in use: rotates (ld_field's byte lanes) first. */
+static inline u32 bn_shift_sh(u32 v, u8 shc, u8 n)
+{
+	if (shc == BN_SHC_ROR)
+		return v >> (n & 31) | v << ((32 - n) & 31);
+	return bn_shift(v, shc, n);
+}
+
 /*
  * br_cmp / br_cmpc flags: A - B (- !C when chained), or A & B for the
  * SET/CLR conditions; a chained compare keeps Z only if it was set.
