@@ -2,9 +2,10 @@
 /*
  * The FPC interpreter: the operand vocabulary of sem.h, its slow paths
  * (LM words, pending transfer registers), and two instances of the loop in
- * exec_loop.h: exec_fast and exec_traced.  Faults and sleeps leave through
- * labels of the loop, so the fast path carries no error checks beyond the
- * operand kind of the rarer operands.
+ * exec_loop.h: exec_fast (every handler form) and exec_traced (general
+ * forms only).  Faults and sleeps leave through labels of the loop, so the
+ * fast path carries no error checks beyond the operand kind of the rarer
+ * operands.
  */
 #include <string.h>
 #include "nicsim_int.h"
@@ -45,11 +46,11 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
  * to the out-of-line routines and takes it back.  LM words are in bounds
  * when LM_FP + 4n + 4 is inside the window (the lm_fp CSR is checked when
  * written); a pending xfer-in word makes the read take the slow path.
- * FORM says which form of the row a handler is (nicsim_int.h): general
- * (0), plain (BN_X_PLAIN: r[] operands, destination r[d] and r[d2], B
- * unshifted; BN_X_PLAINSH shifted) or
- * mixed (BN_X_MIXED: operand at ob[kind] + 4 * index, the handler checked
- * lm bounds and pending reads on entry); the special forms skip FLAGS().
+ * FORM says which form of the row a handler is (nicsim_int.h): general,
+ * plain (r[] operands, destination r[d] and r[d2]), mixed (operand at
+ * ob[kind] + 4 * index, lm room checked on entry), each special form with
+ * B raw or through the shifter, and br_cmp per condition; the special
+ * forms skip FLAGS() and the defer-slot countdown.
  */
 #define F_GEN		0
 #define F_PLAIN		1
@@ -81,11 +82,11 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define BRAW ({							\
 	u32 v_ = r[in->b];						\
 	if (FORM == F_GEN && unlikely(in->bk != BN_K_R) &&		\
-	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN))) &&	\
-	    !rd_xin(t, in->b, now, &v_))				\
-		goto fault;						\
-	if (FORM == F_GEN && unlikely(in->bk != BN_K_R))		\
-		LMSYNC();	/* rd_xin may have retired reads */	\
+	    unlikely(t->xin_pending & (1u << (in->b - BN_RF_XIN)))) {	\
+		if (!rd_xin(t, in->b, now, &v_))			\
+			goto fault;					\
+		LMSYNC();	/* it retired commands */		\
+	}								\
 	v_; })
 #define B ({								\
 	u32 w_ = BRAW;							\
