@@ -2,8 +2,9 @@
 /*
  * The FPC interpreter: the operand vocabulary of sem.h, its slow paths
  * (LM words, pending transfer registers), and two instances of the loop in
- * exec_loop.h: exec_fast (every handler form) and exec_traced (general
- * forms only).  Faults and sleeps leave through labels of the loop, so the
+ * exec_loop.h: exec_fast (every handler form, the watchdog checked per
+ * straight run), exec_careful and exec_traced (general forms, the watchdog
+ * checked per instruction; exec_traced calls the trace hook).  Faults and sleeps leave through labels of the loop, so the
  * fast path carries no error checks beyond the operand kind of the rarer
  * operands.
  */
@@ -135,12 +136,13 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 /*
  * Run the instruction at `in`.  Every handler ends in its own copy of this
  * (threaded dispatch: one indirect jump per handler predicts far better
- * than a shared one); the watchdog counts every instruction.
+ * than a shared one); the watchdog counts every instruction (BUDGET), and
+ * exec_fast checks it only where control enters a straight run (RUNCHECK:
+ * with fewer instructions left than the run has, exec_careful takes over
+ * and checks each one).
  */
 #define DISPATCH() do {							\
-	if (unlikely(!budget))						\
-		goto watchdog;						\
-	budget--;							\
+	BUDGET();							\
 	TRACE();							\
 	goto *ops[in->x];						\
 } while (0)
@@ -153,8 +155,10 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define ADVANCE() do {							\
 	now += COST;							\
 	in++;								\
-	if (FORM == F_GEN && unlikely(dl) && !--dl)			\
+	if (FORM == F_GEN && unlikely(dl) && !--dl) {			\
 		in = dpc;						\
+		RUNCHECK();						\
+	}								\
 } while (0)
 
 #define BRANCH_TO(taken, target) do {					\
@@ -177,6 +181,7 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	} else {							\
 		in = n_;						\
 	}								\
+	RUNCHECK();							\
 	DISPATCH();							\
 } while (0)
 #define BRANCH(taken)	BRANCH_TO(taken, in->target)
@@ -254,17 +259,32 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 #pragma GCC optimize("no-crossjumping")
 #endif
 
+/* exec_fast left a run it could not finish within the watchdog budget. */
+#define BN_RUN_CAREFUL	(BN_RUN_FAULT + 1)
+
 #define EXEC_FN		exec_fast
 #define EXEC_TRACE	0
+#define EXEC_CHECKED	0
 #include "exec_loop.h"
 #undef EXEC_FN
 #undef EXEC_TRACE
+#undef EXEC_CHECKED
+
+#define EXEC_FN		exec_careful
+#define EXEC_TRACE	0
+#define EXEC_CHECKED	1
+#include "exec_loop.h"
+#undef EXEC_FN
+#undef EXEC_TRACE
+#undef EXEC_CHECKED
 
 #define EXEC_FN		exec_traced
 #define EXEC_TRACE	1
+#define EXEC_CHECKED	1
 #include "exec_loop.h"
 #undef EXEC_FN
 #undef EXEC_TRACE
+#undef EXEC_CHECKED
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
@@ -272,7 +292,12 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)
 {
+	int rc;
+
 	if (unlikely(f->sim->trace))
 		return exec_traced(f, t);
-	return exec_fast(f, t);
+	rc = exec_fast(f, t);
+	if (unlikely(rc == BN_RUN_CAREFUL))
+		rc = exec_careful(f, t);
+	return rc;
 }

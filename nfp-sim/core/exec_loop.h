@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
- * The interpreter loop, included twice by exec.c: EXEC_FN is the function
- * name, EXEC_TRACE says whether the trace hook runs before each
- * instruction.  Dispatch is a computed goto over the pre-decoded handler
+ * The interpreter loop, included three times by exec.c: EXEC_FN is the
+ * function name, EXEC_TRACE says whether the trace hook runs before each
+ * instruction, EXEC_CHECKED whether the watchdog is checked per instruction
+ * (general forms only) or per straight run (every form).  Dispatch is a computed goto over the pre-decoded handler
  * (bn_dinsn.x); the labels for each isa.def row run that row's SEM_
  * fragment (sem.h), in the general form and, in exec_fast, in the plain
  * and mixed forms too (nicsim_int.h).
@@ -15,13 +16,28 @@
 
 #if EXEC_TRACE
 #define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
+#else
+#define TRACE() do { } while (0)
+#endif
+
+#if EXEC_CHECKED
+#define BUDGET() do {							\
+	if (unlikely(!budget))						\
+		goto watchdog;						\
+	budget--;							\
+} while (0)
+#define RUNCHECK() do { } while (0)
 #define LP(name)	l_##name	/* the trace shows every flag: general forms */
 #define LX(name)	l_##name
 #define LPS(name)	l_##name
 #define LXS(name)	l_##name
 #define LC(c)		l_br_cmp
 #else
-#define TRACE() do { } while (0)
+#define BUDGET() do { budget--; } while (0)
+#define RUNCHECK() do {							\
+	if (unlikely(budget < in->run))					\
+		goto careful;						\
+} while (0)
 #define LP(name)	lp_##name
 #define LX(name)	lx_##name
 #define LPS(name)	lps_##name
@@ -58,8 +74,9 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 	int rc;
 
 	LMSYNC();
-	(void)lmroom;		/* the traced loop has no mixed forms */
+	(void)lmroom;		/* the checked loops have no mixed forms */
 
+	RUNCHECK();
 	DISPATCH();
 
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
@@ -73,7 +90,7 @@ l_##name: {						\
 #include <bpfnic/isa.def>
 #undef BN_INSN
 
-#if !EXEC_TRACE
+#if !EXEC_CHECKED
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 lp_##name: {						\
 	enum { FORM = F_PLAIN };			\
@@ -131,15 +148,20 @@ lc_##c: {						\
 l_oob:
 	bn_thr_why(t, "pc %#x is outside the code", bn_index_to_pc(p, in - code));
 	goto fault;
+#if EXEC_CHECKED
 watchdog:
 	bn_thr_why(t, "watchdog: %u instructions without done", BN_WATCHDOG_INSNS);
 	goto fault;
-sleep_adv: {
-	enum { FORM = F_GEN };
-	const u32 COST = in->cost;
-
-	ADVANCE();
-}
+#else
+careful:
+	rc = BN_RUN_CAREFUL;	/* `in` not run yet: exec_careful goes on from it */
+	goto out;
+#endif
+sleep_adv:
+	now += in->cost;
+	in++;
+	if (unlikely(dl) && !--dl)
+		in = dpc;
 sleep:
 	rc = BN_RUN_SLEEP;
 	goto out;
@@ -159,6 +181,8 @@ out:
 }
 
 #undef TRACE
+#undef BUDGET
+#undef RUNCHECK
 #undef LP
 #undef LX
 #undef LPS

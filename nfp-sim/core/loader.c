@@ -297,6 +297,24 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 		d->lmn = d->d + 1;
 }
 
+/*
+ * Straight runs: from each instruction, how many run in sequence before
+ * control may leave the sequence (a branch, done, a sentinel).  exec_fast
+ * checks the watchdog once per run entered (exec.c).
+ */
+static void predecode_runs(struct bn_prog *p)
+{
+	u32 i = p->ncode;
+
+	while (i--) {
+		struct bn_dinsn *d = &p->code[i];
+		bool end = d->op == BN_IOP_OOB || i + 1 == p->ncode ||
+			   (bn_isa[d->op].flags & (BN_IF_BRANCH | BN_IF_END));
+
+		d->run = end ? 1 : d[1].run + 1;
+	}
+}
+
 /* Mark the instructions that may run in a branch's defer slots. */
 static void mark_slots(const struct bn_prog *p, u8 *slot)
 {
@@ -323,6 +341,7 @@ static int predecode_forms(struct bn_prog *p)
 		free(out);
 		return -ENOMEM;
 	}
+	predecode_runs(p);
 	while (fl_pass(p, in, out))
 		;
 	memset(in, 0, p->ncode);

@@ -114,7 +114,8 @@ struct bn_dinsn {
 	u16 d2;
 	u16 x;
 	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
-	u8 pad[3];
+	u8 pad;
+	u16 run;		/* instructions from here to the end of its straight run */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
