@@ -64,7 +64,8 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 #pragma GCC diagnostic pop
 	const struct bn_prog *p = f->prog;
 	const struct bn_dinsn *const code = p->code;
-	const struct bn_dinsn *in = code + t->pc, *dpc = code + t->defer_pc;
+	const struct bn_dinsn *in = code + t->pc;
+	const struct bn_dinsn *dpc = t->defer_left ? code + t->defer_pc : code;
 	u32 *const r = t->r;
 	u8 *const lmw = f->lm + t->lm_base;
 	const u32 win = f->sim->win;
@@ -176,7 +177,8 @@ out:
 	t->pc = in - code;
 	t->budget = budget;
 	t->defer_left = dl;
-	t->defer_pc = dpc - code;
+	if (dl)			/* defer_pc means nothing without slots to run */
+		t->defer_pc = dpc - code;
 	return rc;
 }
 

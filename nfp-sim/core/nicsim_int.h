@@ -333,8 +333,9 @@ void bn_rng_seed(struct bn_rng *r, u64 seed, u64 stream);
  * (bn_mem_copy, bn_mem_ptr), which backs EMEM on first touch or explains
  * the failure.
  */
-static inline u8 *bn_mem_fast(struct bn_fpc *f, const struct bn_thr *t, int tgt, u32 addr,
-			      u32 len)
+static inline __attribute__((always_inline)) u8 *bn_mem_fast(struct bn_fpc *f,
+							      const struct bn_thr *t, int tgt,
+							      u32 addr, u32 len)
 {
 	const struct bn_sim *sim = f->sim;
 	u64 off, lo, hi;
