@@ -207,9 +207,9 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 	f->now = now;							\
 	s_ = (expr);							\
 	now = f->now;							\
-	LMSYNC();							\
 	switch (s_) {							\
 	case BN_STEP_OK:						\
+		LMSYNC();	/* the thread runs on: csr_wr, mem_rd */ \
 		break;							\
 	case BN_STEP_SLEEP:						\
 		goto sleep_adv;						\
