@@ -45,12 +45,28 @@ static int cmd_read(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *i
 {
 	u32 len = in->len + 1, words = (len + 3) / 4;
 	u32 *x = &t->r[BN_RF_XIN + in->xfer];
+	const u8 *p = bn_mem_fast(f, t, in->tgt, addr, len);
 
 	x[words - 1] = 0;	/* a partial last word reads as zero-extended */
-	if (bn_mem_copy(f, t, in->tgt, addr, x, len, false, cmd_names[0]))
+	if (likely(p))
+		memcpy(x, p, len);
+	else if (bn_mem_copy(f, t, in->tgt, addr, x, len, false, cmd_names[0]))
 		return -EFAULT;
 	*mask = (u32)(((1ull << words) - 1) << in->xfer);
 	return 0;
+}
+
+static int cmd_write(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
+{
+	u32 len = in->len + 1;
+	const u32 *x = &t->r[BN_RF_XOUT + in->xfer];
+	u8 *p = bn_mem_fast(f, t, in->tgt, addr, len);
+
+	if (likely(p)) {
+		memcpy(p, x, len);
+		return 0;
+	}
+	return bn_mem_copy(f, t, in->tgt, addr, (void *)x, len, true, cmd_names[1]);
 }
 
 /*
@@ -114,8 +130,7 @@ int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u3
 		err = cmd_read(f, t, in, addr, &mask);
 		break;
 	case BN_OP_mem_wr:
-		err = bn_mem_copy(f, t, in->tgt, addr, &t->r[BN_RF_XOUT + in->xfer],
-				  in->len + 1, true, cmd_names[1]);
+		err = cmd_write(f, t, in, addr);
 		break;
 	default:
 		err = cmd_add(f, t, in, addr);

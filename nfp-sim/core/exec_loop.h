@@ -1,59 +1,168 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
- * The interpreter loop, included twice by exec.c: EXEC_FN is the function
- * name, EXEC_TRACE says whether the trace hook runs before each
- * instruction.  Dispatch is a computed goto over the pre-decoded opcode;
- * the label for each isa.def row runs that row's SEM_ fragment (sem.h).
+ * The interpreter loop, included three times by exec.c: EXEC_FN is the
+ * function name, EXEC_TRACE says whether the trace hook runs before each
+ * instruction, EXEC_CHECKED whether the watchdog is checked per instruction
+ * (general forms only) or per straight run (every form).  Dispatch is a computed goto over the pre-decoded handler
+ * (bn_dinsn.x); the labels for each isa.def row run that row's SEM_
+ * fragment (sem.h), in the general form and, in exec_fast, in the plain
+ * and mixed forms too (nicsim_int.h).
  *
  * The thread runs until it sleeps (memory command, ctx_wait, helper
  * latency), ends its packet or faults.  Hot state (pc, watchdog budget,
- * defer-slot countdown) lives in locals and is written back on the way out.
+ * defer-slot countdown, the FPC clock) lives in locals and is written back
+ * on the way out.
  */
+
+#if EXEC_TRACE
+#define TRACE() do { f->now = now; trace_insn(f, t, p, in - code); } while (0)
+#else
+#define TRACE() do { } while (0)
+#endif
+
+#if EXEC_CHECKED
+#define BUDGET() do {							\
+	if (unlikely(!budget))						\
+		goto watchdog;						\
+	budget--;							\
+} while (0)
+#define RUNCHECK() do { } while (0)
+#define LP(name)	l_##name	/* the trace shows every flag: general forms */
+#define LX(name)	l_##name
+#define LPS(name)	l_##name
+#define LXS(name)	l_##name
+#define LC(c)		l_br_cmp
+#else
+#define BUDGET() do { budget--; } while (0)
+#define RUNCHECK() do {							\
+	if (unlikely(budget < in->run))					\
+		goto careful;						\
+} while (0)
+#define LP(name)	lp_##name
+#define LX(name)	lx_##name
+#define LPS(name)	lps_##name
+#define LXS(name)	lxs_##name
+#define LC(c)		lc_##c
+#endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"	/* rows override the default */
-	static const void *const ops[256] = {
-		[0 ... 255] = &&l_oob,	/* undefined opcodes and the sentinels */
-#define BN_INSN(name, opc, fmt, lat, flags, doc) [opc] = &&l_##name,
+	static const void *const ops[BN_X_FORMS * 256] = {
+		[0 ... BN_X_FORMS * 256 - 1] = &&l_oob,	/* undefined opcodes, sentinels */
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
+		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name), \
+		[(opc) | BN_X_MIXEDSH] = &&LXS(name),
 #include <bpfnic/isa.def>
 #undef BN_INSN
+#define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
+		BN_CMP_CONDS
+#undef BN_CMP_COND
 	};
 #pragma GCC diagnostic pop
 	const struct bn_prog *p = f->prog;
-	const struct bn_dinsn *in;
+	const struct bn_dinsn *const code = p->code;
+	const struct bn_dinsn *in = code + t->pc;
+	const struct bn_dinsn *dpc = t->defer_left ? code + t->defer_pc : code;
 	u32 *const r = t->r;
-	u32 pc = t->pc, budget = t->budget;
-	u32 dl = t->defer_left, dpc = t->defer_pc, nxt;
+	u8 *const lmw = f->lm + t->lm_base;
+	const u32 win = f->sim->win;
+	u32 budget = t->budget, dl = t->defer_left, lmroom;
+	u8 *ob[4] = { (u8 *)r, (u8 *)r, NULL, (u8 *)r };	/* by enum bn_kind */
+	u64 now = f->now;
 	int rc;
 
-next:
-	in = &p->code[pc];
-	if (unlikely(!budget))
-		goto watchdog;
-	budget--;
-#if EXEC_TRACE
-	trace_insn(f, t, p, pc);
-#endif
-	goto *ops[in->op];
+	LMSYNC();
+	(void)lmroom;		/* the checked loops have no mixed forms */
+
+	RUNCHECK();
+	DISPATCH();
 
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
-l_##name:						\
+l_##name: {						\
+	enum { FORM = F_GEN };				\
+	const u32 COST = bn_lat_cycles[lat];		\
 	SEM_##name;					\
 	ADVANCE();					\
-	goto next;
+	DISPATCH();					\
+}
 #include <bpfnic/isa.def>
 #undef BN_INSN
 
+#if !EXEC_CHECKED
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lp_##name: {						\
+	enum { FORM = F_PLAIN };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lps_##name: {						\
+	enum { FORM = F_PLAINSH };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+lx_##name: {						\
+	enum { FORM = F_MIXED };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom))			\
+		goto *ops[in->op];	/* general form */	\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}							\
+lxs_##name: {						\
+	enum { FORM = F_MIXEDSH };			\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom))			\
+		goto *ops[in->op];			\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#include <bpfnic/isa.def>
+#undef BN_INSN
+
+#define BN_CMP_COND(c)					\
+lc_##c: {						\
+	enum { FORM = F_COND, CONDK = BN_COND_##c };	\
+	const u32 COST = bn_lat_cycles[BN_LAT_BR];	\
+	SEM_br_cmp;					\
+}
+	BN_CMP_CONDS
+#undef BN_CMP_COND
+#endif
+
 l_oob:
-	bn_thr_why(t, "pc %#x is outside the code", bn_index_to_pc(p, pc));
+	bn_thr_why(t, "pc %#x is outside the code", bn_index_to_pc(p, in - code));
 	goto fault;
+#if EXEC_CHECKED
 watchdog:
 	bn_thr_why(t, "watchdog: %u instructions without done", BN_WATCHDOG_INSNS);
 	goto fault;
+#else
+careful:
+	rc = BN_RUN_CAREFUL;	/* `in` not run yet: exec_careful goes on from it */
+	goto out;
+#endif
 sleep_adv:
-	ADVANCE();
+	now += in->cost;
+	in++;
+	if (unlikely(dl) && !--dl)
+		in = dpc;
 sleep:
 	rc = BN_RUN_SLEEP;
 	goto out;
@@ -61,12 +170,23 @@ done:
 	rc = BN_RUN_DONE;
 	goto out;
 fault:
-	t->fault_pc = bn_index_to_pc(p, pc);
+	t->fault_pc = bn_index_to_pc(p, in - code);
 	rc = BN_RUN_FAULT;
 out:
-	t->pc = pc;
+	f->now = now;
+	t->pc = in - code;
 	t->budget = budget;
 	t->defer_left = dl;
-	t->defer_pc = dpc;
+	if (dl)			/* defer_pc means nothing without slots to run */
+		t->defer_pc = dpc - code;
 	return rc;
 }
+
+#undef TRACE
+#undef BUDGET
+#undef RUNCHECK
+#undef LP
+#undef LX
+#undef LPS
+#undef LXS
+#undef LC

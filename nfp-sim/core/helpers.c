@@ -62,14 +62,30 @@ static struct bn_map *fw_map(struct bn_fpc *f, struct bn_thr *t, const char *wha
 	return m;
 }
 
+/*
+ * The key of a lookup where it lies when that is LM, CLS or CTM (memory no
+ * other host thread writes while this island runs), else a copy in @buf;
+ * NULL after a fault.
+ */
+static const u8 *fw_key(struct bn_fpc *f, struct bn_thr *t, const struct bn_map *m, u8 *buf,
+			const char *what)
+{
+	u32 addr = (u32)arg(t, 2);
+	const u8 *p = addr < BN_ADDR_IMEM ? bn_mem_fast(f, t, -1, addr, m->key_size) : NULL;
+
+	if (p)
+		return p;
+	return bn_mem_copy(f, t, -1, addr, buf, m->key_size, false, what) ? NULL : buf;
+}
+
 static int fw_map_lookup(struct bn_fpc *f, struct bn_thr *t)
 {
 	struct bn_map *m = fw_map(f, t, "map_lookup_elem");
-	u8 key[BN_MAP_MAX_KEY];
+	u8 buf[BN_MAP_MAX_KEY];
+	const u8 *key;
 	void *v;
 
-	if (!m || bn_mem_copy(f, t, -1, (u32)arg(t, 2), key, m->key_size, false,
-			      "map_lookup_elem: key"))
+	if (!m || !(key = fw_key(f, t, m, buf, "map_lookup_elem: key")))
 		return BN_STEP_FAULT;
 	ret(t, bn_map_lookup_ptr(m, key, &v) ? 0 : bn_map_value_addr(m, v));
 	if (m->type == BPF_MAP_TYPE_ARRAY)

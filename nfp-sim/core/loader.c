@@ -191,10 +191,12 @@ static void predecode(const struct bn_prog *p, const struct bn_ucode *u, struct 
 {
 	memset(d, 0, sizeof(*d));
 	d->op = u->op;
+	d->x = u->op;
 	d->cost = lat_cycles[bn_isa[u->op].lat];
 	opnd_a(u->srca, &d->ak, &d->a);
 	opnd_b(u->srcb, &d->bk, &d->b);
 	opnd_d(u->dst, &d->dk, &d->d);
+	d->d2 = d->dk == BN_K_BOTH ? BN_RF_B + d->d : BN_RF_SINK;
 	d->shc = u->shc;
 	d->shamt = u->shamt;
 	predecode_fmt(p, u, d, pc);
@@ -204,6 +206,151 @@ static void predecode_sentinel(struct bn_dinsn *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->op = BN_IOP_OOB;
+	d->x = BN_IOP_OOB;
+}
+
+/* ---- special forms: operands and flags liveness --------------------------------------- */
+
+_Static_assert(BN_RF_A == 0, "plain WD writes GPR n of bank A as r[n]");
+
+/* Reads the flags an earlier instruction left: chained ops, br on a condition. */
+static bool fl_reads(const struct bn_dinsn *d)
+{
+	return (bn_isa[d->op].flags & BN_IF_CHAINZ) ||
+	       (bn_isa[d->op].fmt == BN_FMT_BR && d->cond != BN_COND_AL);
+}
+
+/* Writes all four flags with FLAGS() (the ones a plain form may skip). */
+static bool fl_alu(const struct bn_dinsn *d)
+{
+	return (bn_isa[d->op].flags & (BN_IF_SETCC | BN_IF_BRANCH)) == BN_IF_SETCC;
+}
+
+static bool is_static_branch(const struct bn_dinsn *d)
+{
+	u8 fmt = bn_isa[d->op].fmt;
+
+	return fmt == BN_FMT_BR || fmt == BN_FMT_BRCMP || fmt == BN_FMT_CALL;
+}
+
+/*
+ * One backward pass of flags liveness over the decoded code; true if
+ * some live-in changed.  Successors of i: i + 1 (every instruction but
+ * done and the sentinels: a conservative superset), a static branch's
+ * target after its last defer slot, and anything at all after rtn (and
+ * its last defer slot): the flags count as live there.
+ */
+static bool fl_pass(const struct bn_prog *p, u8 *in, u8 *out)
+{
+	u32 i, k, n = p->ncode;
+	bool changed = false;
+
+	for (i = 0; i < n; i++) {
+		const struct bn_dinsn *d = &p->code[i];
+		bool term = d->op == BN_IOP_OOB || (bn_isa[d->op].flags & BN_IF_END);
+
+		out[i] = !term && i + 1 < n && in[i + 1];
+	}
+	for (i = 0; i < n; i++) {
+		const struct bn_dinsn *d = &p->code[i];
+
+		if (!(bn_isa[d->op].flags & BN_IF_BRANCH))
+			continue;
+		k = i + d->defer < n ? i + d->defer : n - 1;
+		if (is_static_branch(d))
+			out[k] |= in[d->target];
+		else
+			out[i] = out[k] = 1;
+	}
+	for (i = n; i-- > 0;) {
+		const struct bn_dinsn *d = &p->code[i];
+		u8 live = fl_reads(d) || (!(bn_isa[d->op].flags & BN_IF_SETCC) && out[i]);
+
+		changed |= live != in[i];
+		in[i] = live;
+	}
+	return changed;
+}
+
+static bool plain_opnds(const struct bn_dinsn *d)
+{
+	return d->ak == BN_K_R && d->bk == BN_K_R && (d->dk == BN_K_R || d->dk == BN_K_BOTH);
+}
+
+/* The special form of @d (general: its opcode), and the lm words it needs. */
+static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
+{
+	if (d->op == BN_IOP_OOB || (bn_isa[d->op].flags & BN_IF_PAIR) || slot ||
+	    (fl_alu(d) && flags_live))
+		return;
+	if (plain_opnds(d)) {
+		d->x = d->op | (d->shc ? BN_X_PLAINSH : BN_X_PLAIN);
+		if (d->op == BN_OP_br_cmp && !flags_live && d->cond <= BN_COND_AL)
+			d->x = BN_X_COND | d->cond;
+		return;
+	}
+	d->x = d->op | (d->shc ? BN_X_MIXEDSH : BN_X_MIXED);
+	d->lmn = 1;		/* so that a pending xfer-in read (no room) stops it */
+	if (d->ak == BN_K_LM)
+		d->lmn = d->a + 1;
+	if (d->dk == BN_K_LM && d->d + 1 > d->lmn)
+		d->lmn = d->d + 1;
+}
+
+/*
+ * Straight runs: from each instruction, how many run in sequence before
+ * control may leave the sequence (a branch, done, a sentinel).  exec_fast
+ * checks the watchdog once per run entered (exec.c).
+ */
+static void predecode_runs(struct bn_prog *p)
+{
+	u32 i = p->ncode;
+
+	while (i--) {
+		struct bn_dinsn *d = &p->code[i];
+		bool end = d->op == BN_IOP_OOB || i + 1 == p->ncode ||
+			   (bn_isa[d->op].flags & (BN_IF_BRANCH | BN_IF_END));
+
+		d->run = end ? 1 : d[1].run + 1;
+	}
+}
+
+/* Mark the instructions that may run in a branch's defer slots. */
+static void mark_slots(const struct bn_prog *p, u8 *slot)
+{
+	u32 i, k;
+
+	for (i = 0; i < p->ncode; i++)
+		if (bn_isa[p->code[i].op].flags & BN_IF_BRANCH)
+			for (k = 1; k <= p->code[i].defer && i + k < p->ncode; k++)
+				slot[i + k] = 1;
+}
+
+/*
+ * Give every instruction that qualifies its plain or mixed form (nicsim_int.h):
+ * flags it writes dead, never in a defer slot (these forms do not count
+ * defer slots down), no register pair.
+ */
+static int predecode_forms(struct bn_prog *p)
+{
+	u8 *in = calloc(p->ncode, 1), *out = calloc(p->ncode, 1);
+	u32 i;
+
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return -ENOMEM;
+	}
+	predecode_runs(p);
+	while (fl_pass(p, in, out))
+		;
+	memset(in, 0, p->ncode);
+	mark_slots(p, in);
+	for (i = 0; i < p->ncode; i++)
+		predecode_form(&p->code[i], out[i], in[i]);
+	free(in);
+	free(out);
+	return 0;
 }
 
 /* ---- firmware stubs ---------------------------------------------------------------- */
@@ -549,6 +696,8 @@ static int prog_code(struct ldr *l, struct bn_prog *p)
 		p->words[p->len + 1 + k] = l->sim->stub_words[k];
 	}
 	predecode_sentinel(&p->code[p->ncode - 1]);
+	if (predecode_forms(p))
+		return bn_errf(l->err, l->errlen, -ENOMEM, "image: out of memory");
 	return 0;
 }
 

@@ -178,8 +178,16 @@ static void emem_retire(struct bn_sim *sim, u8 *chunk)
 int bn_mem_copy(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, void *buf,
 		u32 len, bool write, const char *what)
 {
+	u8 *p = bn_mem_fast(f, t, tgt, addr, len);
 	struct where w;
 
+	if (likely(p)) {
+		if (write)
+			memcpy(p, buf, len);
+		else
+			memcpy(buf, p, len);
+		return 0;
+	}
 	if (!resolve(f, t, tgt, addr, len, what, &w))
 		return -EFAULT;
 	if (!w.base)
@@ -196,8 +204,10 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 	       const char *what)
 {
 	struct where w;
-	u8 *c;
+	u8 *c = bn_mem_fast(f, t, tgt, addr, len);
 
+	if (likely(c))
+		return c;
 	if (!resolve(f, t, tgt, addr, len, what, &w))
 		return NULL;
 	if (w.base)
@@ -210,20 +220,6 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 	if (!c)
 		why(t, "emem: out of host memory");
 	return c ? c + (w.off & (BN_EMEM_CHUNK - 1)) : NULL;
-}
-
-/* lm[n] of the running thread: LM_FP + 4n must stay inside its window. */
-bool bn_lm_word(struct bn_thr *t, struct bn_fpc *f, u32 n, u8 **p)
-{
-	u32 off = t->lm_fp + 4 * n;
-
-	if (off + 4 > f->sim->win) {
-		bn_thr_why(t, "lm[%u] at lm_fp %#x leaves the thread's %u-byte lm window",
-			   n, t->lm_fp, f->sim->win);
-		return false;
-	}
-	*p = f->lm + t->lm_base + off;
-	return true;
 }
 
 /* ---- EMEM space for maps ---------------------------------------------------------------- */

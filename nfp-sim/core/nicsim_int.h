@@ -67,13 +67,39 @@ enum bn_kind {
 #define BN_FL_C		2
 #define BN_FL_V		1
 
+/*
+ * Handler of a pre-decoded instruction (bn_dinsn.x): the opcode (general
+ * form), or the opcode in one of two special forms of its row, given to
+ * instructions in no branch's defer slot whose condition flags no later
+ * instruction can read (the loader's liveness pass), and no register pair:
+ *   BN_X_PLAIN  every operand a register-file word: no operand-kind tests,
+ *               the destination written as r[d] and r[d2]; B unshifted
+ *               (BN_X_PLAINSH: the same with the B shifter in use);
+ *   BN_X_MIXED  lm[n] or xfer-in operands: each operand at a per-kind base
+ *               (register file or the thread's lm[0]) + 4 * index, checked
+ *               once per instruction (lm words inside the window, no xfer-in
+ *               read pending) or handed to the general form; B unshifted
+ *               (BN_X_MIXEDSH: shifted).
+ * Both skip FLAGS() and the defer-slot countdown.  A br_cmp that could be
+ * plain and whose own flags are dead too gets the handler of its condition
+ * (BN_X_COND | cond): a plain compare, no flags at all.
+ */
+#define BN_X_PLAIN	0x100
+#define BN_X_MIXED	0x200
+#define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
+#define BN_X_PLAINSH	0x400
+#define BN_X_MIXEDSH	0x500
+#define BN_X_FORMS	6
+
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
  *
  * @ak/@a: A port (dread for immed_hi/ld_field), @bk/@b: B port,
- * @dk/@d: destination; @target: code index of a static branch target;
- * @imm: immed value, ld_field byte mask, CSR number, sigmask, helper slot
- * or call return address, by format.
+ * @dk/@d: destination; @d2: the destination's second word for the plain
+ * and mixed forms (bank B copy of BOTH, else the sink); @x: handler, @lmn:
+ * lm words from lm_fp the mixed form needs; @target: code index of a
+ * static branch target; @imm: immed value, ld_field byte mask, CSR number,
+ * sigmask, helper slot or call return address, by format.
  */
 struct bn_dinsn {
 	u8 op;
@@ -85,7 +111,11 @@ struct bn_dinsn {
 	u8 tgt, xfer, len, sig, swap, zf;
 	u16 target;
 	u32 imm;
-	u32 pad;
+	u16 d2;
+	u16 x;
+	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
+	u8 pad;
+	u16 run;		/* instructions from here to the end of its straight run */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
@@ -296,6 +326,55 @@ static inline u32 bn_rng_range(struct bn_rng *r, u32 min, u32 max)
 void bn_rng_seed(struct bn_rng *r, u64 seed, u64 stream);
 
 /* mem.c */
+/*
+ * The host bytes of [addr, addr + len) for an access by @t (NULL: the
+ * host) that must target @tgt (-1: any), when they are there, contiguous
+ * and already backed; NULL sends the caller down the checked path
+ * (bn_mem_copy, bn_mem_ptr), which backs EMEM on first touch or explains
+ * the failure.
+ */
+static inline __attribute__((always_inline)) u8 *bn_mem_fast(struct bn_fpc *f,
+							      const struct bn_thr *t, int tgt,
+							      u32 addr, u32 len)
+{
+	const struct bn_sim *sim = f->sim;
+	u64 off, lo, hi;
+	u8 *c;
+
+	if (addr >= BN_ADDR_EMEM) {
+		off = addr - BN_ADDR_EMEM;
+		if ((tgt >= 0 && tgt != BN_TGT_EMEM) || off + len > sim->p.emem_size ||
+		    (off & (BN_EMEM_CHUNK - 1)) + len > BN_EMEM_CHUNK)
+			return NULL;
+		c = __atomic_load_n(&sim->emem[off >> BN_EMEM_CHUNK_SHIFT], __ATOMIC_ACQUIRE);
+		return c ? c + (off & (BN_EMEM_CHUNK - 1)) : NULL;
+	}
+	if (addr >= BN_ADDR_IMEM) {
+		off = addr - BN_ADDR_IMEM;
+		if ((tgt >= 0 && tgt != BN_TGT_IMEM) || off + len > sim->p.imem_size)
+			return NULL;
+		return sim->imem + off;
+	}
+	if (addr >= BN_ADDR_CTM) {
+		off = addr - BN_ADDR_CTM;
+		if ((tgt >= 0 && tgt != BN_TGT_CTM) || off + len > sim->p.ctm_size)
+			return NULL;
+		return f->isl->ctm + off;
+	}
+	if (addr >= BN_ADDR_CLS) {
+		off = addr - BN_ADDR_CLS;
+		if ((tgt >= 0 && tgt != BN_TGT_CLS) || off + len > sim->p.cls_size)
+			return NULL;
+		return f->isl->cls + off;
+	}
+	if (addr < BN_ADDR_LM || (tgt >= 0 && tgt != BN_TGT_LM))
+		return NULL;
+	off = addr - BN_ADDR_LM;
+	lo = t ? t->lm_base : 0;
+	hi = t ? lo + sim->win : sim->p.lm_size;
+	return off >= lo && off + len <= hi ? f->lm + off : NULL;
+}
+
 int bn_mem_init(struct bn_sim *sim, char *err, size_t errlen);
 void bn_mem_fini(struct bn_sim *sim);
 int bn_mem_copy(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, void *buf,
@@ -305,7 +384,6 @@ u8 *bn_mem_ptr(struct bn_fpc *f, struct bn_thr *t, int tgt, u32 addr, u32 len,
 int bn_emem_alloc(struct bn_sim *sim, u64 len, u64 *off);
 void bn_emem_map(struct bn_sim *sim, u64 off, u64 len, u8 *host);
 void bn_emem_unmap(struct bn_sim *sim, u64 off, u64 len);
-bool bn_lm_word(struct bn_thr *t, struct bn_fpc *f, u32 n, u8 **p);
 
 /* maps.c */
 void bn_maps_fini(struct bn_sim *sim);
@@ -326,6 +404,20 @@ void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
 int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);
 int bn_csr_read(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 *v);
+
+/* The CSR reads that need no clock and cannot fault, for the interpreter. */
+static inline bool bn_csr_read_fast(const struct bn_thr *t, u32 csr, u32 *v)
+{
+	if (csr - BN_CSR_CTX_BASE < BN_CSR_CTX_WORDS) {
+		*v = t->ctx[csr - BN_CSR_CTX_BASE];
+		return true;
+	}
+	if (csr == BN_CSR_LM_FP_ADDR) {
+		*v = BN_ADDR_LM + t->lm_base + t->lm_fp;
+		return true;
+	}
+	return false;
+}
 int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
 int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
 u64 bn_clock_ns(struct bn_fpc *f);

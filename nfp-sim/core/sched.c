@@ -112,6 +112,8 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 		if (i >= b->n)
 			return;
 		f->next_j++;
+		if (i + b->nfpcs < b->n)	/* this FPC's next packet: a host prefetch */
+			__builtin_prefetch(&b->pkts[i + b->nfpcs]);
 		bn_pkt_start(b, f, t, i);
 	}
 }
@@ -119,19 +121,20 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 /* The next thread to run: round-robin among ready ones, else the first awake. */
 static struct bn_thr *fpc_pick(struct bn_batch *b, struct bn_fpc *f)
 {
-	struct bn_thr *t, *best = NULL;
-	u32 i, k = f->cur;
+	struct bn_thr *t = f->thr + f->cur, *end = f->thr + f->nthr, *best = NULL;
+	u64 now = f->now;	/* feeding a thread does not move the clock */
+	u32 i;
 
 	for (i = 0; i < f->nthr; i++) {
-		k = k + 1 == f->nthr ? 0 : k + 1;
-		t = &f->thr[k];
+		if (++t == end)
+			t = f->thr;
 		if (t->state == BN_T_IDLE) {
 			fpc_feed(b, f, t);
 			if (t->state == BN_T_IDLE)
 				continue;
 		}
-		if (t->state == BN_T_READY || t->wake_at <= f->now) {
-			f->cur = k;
+		if (t->state == BN_T_READY || t->wake_at <= now) {
+			f->cur = t->idx;
 			return t;
 		}
 		if (!best || t->wake_at < best->wake_at)

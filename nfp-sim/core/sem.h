@@ -15,6 +15,8 @@
  *   FL         the packed flags Z N C V; FLAGS(z, n, c, v) sets them
  *   ZP, CF     previous Z, carry flag
  *   COND       the instruction's condition holds for FL
+ *   FLAGS_DEAD, CMP_COND   a br_cmp whose flags no one reads (its handler
+ *              is specialised for condition CMP_COND): compare directly
  *   BRANCH(taken)       branch to the static target after the defer slots
  *   JUMP(pc)            the same to a code-store address held in a register
  *   STEP(expr)          run a slow step (memory command, CSR, firmware):
@@ -49,6 +51,14 @@ static inline u32 bn_shift(u32 v, u8 shc, u8 n)
 	}
 }
 
+/* bn_shift() for a shifter in use: rotates (ld_field's byte lanes) first. */
+static inline u32 bn_shift_sh(u32 v, u8 shc, u8 n)
+{
+	if (shc == BN_SHC_ROR)
+		return v >> (n & 31) | v << ((32 - n) & 31);
+	return bn_shift(v, shc, n);
+}
+
 /*
  * br_cmp / br_cmpc flags: A - B (- !C when chained), or A & B for the
  * SET/CLR conditions; a chained compare keeps Z only if it was set.
@@ -64,6 +74,29 @@ static inline u8 bn_cmp_flags(u8 fl, u32 a, u32 b, u8 cond, bool chain)
 	}
 	d = a - b - nb;
 	return MKFL(zp && !d, d >> 31, (u64)a >= (u64)b + nb, SUB_V(a, b, d));
+}
+
+/* br_cmp's condition without the flags: what bn_cmp_flags() + COND decide. */
+static inline bool bn_cmp_cond(u32 a, u32 b, u8 cond)
+{
+	switch (cond) {
+	case BN_COND_EQ:  return a == b;
+	case BN_COND_NE:  return a != b;
+	case BN_COND_HS:  return a >= b;
+	case BN_COND_LO:  return a < b;
+	case BN_COND_HI:  return a > b;
+	case BN_COND_LS:  return a <= b;
+	case BN_COND_GE:  return (s32)a >= (s32)b;
+	case BN_COND_LT:  return (s32)a < (s32)b;
+	case BN_COND_GT:  return (s32)a > (s32)b;
+	case BN_COND_LE:  return (s32)a <= (s32)b;
+	case BN_COND_MI:  return (s32)(a - b) < 0;
+	case BN_COND_PL:  return (s32)(a - b) >= 0;
+	case BN_COND_SET: return (a & b) != 0;
+	case BN_COND_CLR: return (a & b) == 0;
+	case BN_COND_AL:  return true;
+	default:	  return false;
+	}
 }
 
 /* For each flags value, the set of conditions (enum bn_cond) that hold. */
@@ -135,6 +168,8 @@ static const u16 bn_cond_tab[16] = {
 
 #define SEM_br		BRANCH(COND)
 #define SEM_br_cmp	do { u32 a_ = A, b_ = BRAW;					\
+			if (FLAGS_DEAD)							\
+				BRANCH(bn_cmp_cond(a_, b_, CMP_COND));			\
 			FL = bn_cmp_flags(FL, a_, b_, in->cond, false); BRANCH(COND); } while (0)
 #define SEM_br_cmpc	do { u32 a_ = A, b_ = BRAW;					\
 			FL = bn_cmp_flags(FL, a_, b_, in->cond, true); BRANCH(COND); } while (0)
@@ -147,7 +182,10 @@ static const u16 bn_cond_tab[16] = {
 #define SEM_mem_add	SEM_mem_rd
 #define SEM_ctx_wait	STEP(bn_ctx_wait(f, t, IMM))
 
-#define SEM_csr_rd	do { u32 v_ = 0; STEP(bn_csr_read(f, t, IMM, &v_)); WD(v_); } while (0)
+#define SEM_csr_rd	do { u32 v_ = 0;							\
+			if (!bn_csr_read_fast(t, IMM, &v_))				\
+				STEP(bn_csr_read(f, t, IMM, &v_));			\
+			WD(v_); } while (0)
 #define SEM_csr_wr	do { u32 b_ = BRAW; STEP(bn_csr_write(f, t, IMM, b_)); } while (0)
 
 #define SEM_fw_call	STEP(bn_fw_call(f, t, IMM))

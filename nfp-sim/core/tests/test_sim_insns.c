@@ -518,6 +518,7 @@ static void test_faults(void)
 {
 	struct bn_sim_result r;
 	struct tprog p;
+	int i;
 
 	tp_init(&p, BN_PROG_XDP);
 	E_br(&p, a_br(BN_COND_AL, 1, 3));
@@ -551,6 +552,32 @@ static void test_faults(void)
 	      r.action == BN_ACT_ABORTED && r.retval == 0,
 	      "watchdog: %s after %llu insns", r.fault_msg, (unsigned long long)r.insns);
 	CHECK(strstr(t_log.last, "fault: watchdog"), "faults are logged: %s", t_log.last);
+
+	/*
+	 * Longer loops (the fast interpreter checks the watchdog once per
+	 * straight run): 7 instructions a turn, the 1000001st is insn 1; 101 a
+	 * turn, the 1000001st is the branch's defer slot, insn 100.
+	 */
+	tp_init(&p, BN_PROG_XDP);
+	for (i = 0; i < 5; i++)
+		E(&p, a_nop());
+	E_br(&p, a_br(BN_COND_AL, 1, 0));
+	E(&p, a_nop());
+	tp_load(sim, &p, NULL, 0);
+	r = t_run(sim, 64);
+	CHECK(r.fault && strstr(r.fault_msg, "watchdog") && strstr(r.fault_msg, "at pc 0x41") &&
+	      r.insns == 1000000, "watchdog in a 7-insn loop: %s after %llu insns", r.fault_msg,
+	      (unsigned long long)r.insns);
+	tp_init(&p, BN_PROG_XDP);
+	for (i = 0; i < 99; i++)
+		E(&p, a_nop());
+	E_br(&p, a_br(BN_COND_AL, 1, 0));
+	E(&p, a_nop());
+	tp_load(sim, &p, NULL, 0);
+	r = t_run(sim, 64);
+	CHECK(r.fault && strstr(r.fault_msg, "watchdog") && strstr(r.fault_msg, "at pc 0xa4") &&
+	      r.insns == 1000000, "watchdog in a defer slot: %s after %llu insns", r.fault_msg,
+	      (unsigned long long)r.insns);
 }
 
 /*
