@@ -21,27 +21,25 @@ cd "$(dirname "$0")/.."
 runs=${BPFNIC_FAULT_RUNS:-"0:1:0 50:1:300 150:2:300 400:3:0"}
 vmto=400
 
-bq=${BPFNIC_QEMU:-$cache/qemu-system-x86_64}
-ko=${BPFNIC_KO:-build/kmod/bpfnic.ko}
-if [ ! -x "$bq" ] || ! "$bq" -device bpfnic,help 2>/dev/null | grep -q 'x-fault-rate'; then
-	skp "faults: no QEMU with the bpfnic device's fault injector at $bq (scripts/build-qemu.sh)"
+need_guest faults
+if ! "$bq" -device bpfnic,help 2>/dev/null | grep -q 'x-fault-rate'; then
+	skp "faults: the QEMU at $bq has no bpfnic fault injector (scripts/build-qemu.sh)"
 	finish
 fi
-[ -f "$ko" ] || { skp "faults: no $ko (make kmod)"; finish; }
 [ -f build/pcap/perf_events.pcap ] || { bad "faults: no build/pcap/perf_events.pcap (make)"; finish; }
 
 # counters that only move when the device misbehaves
 anomalies='(bad_desc|bad_head|ctrl_bad_replies|ctrl_dropped_replies|ctrl_timeouts|ctrl_events_bad|dev_errors)='
 
 for r in $runs; do
-	IFS=: read -r rate seed skip <<<"$r"
-	what="faults rate ${rate}/1000 seed $seed after $skip"
+	IFS=: read -r rate seed after <<<"$r"
+	what="faults rate ${rate}/1000 seed $seed after $after"
 	[ "$rate" = 0 ] && what="control run (no faults)"
 	start=$SECONDS
 	scripts/vm.sh --qemu "$bq" --module "$ko" --timeout $vmto --self-ready \
 		--modprobe "sch_ingress cls_bpf" \
 		--device-opt "x-fault-rate=$rate" --device-opt "x-fault-seed=$seed" \
-		--device-opt "x-fault-skip=$skip" \
+		--device-opt "x-fault-skip=$after" \
 		--pcap-in build/pcap/perf_events.pcap --repeat 20 --rate 500 \
 		-- faults.sh >"$tmp/out" 2>"$tmp/err"
 	rc=$?

@@ -14,21 +14,7 @@ cd "$(dirname "$0")/.."
 . scripts/check-lib.sh check-offload-suite
 CASES=75
 
-bq=${BPFNIC_QEMU:-$cache/qemu-system-x86_64}
-ko=${BPFNIC_KO:-build/kmod/bpfnic.ko}
-if [ ! -x "$bq" ] || ! "$bq" -device help 2>/dev/null | grep -q '"bpfnic"'; then
-	skp "offload suite: no QEMU with the bpfnic device at $bq (scripts/build-qemu.sh)"
-	finish
-fi
-if [ -z "${BPFNIC_KO:-}" ]; then
-	scripts/kbuild.sh >"$tmp/kbuild.log" 2>&1 ||
-		{ bad "offload suite: bpfnic.ko does not build: $(grep -m1 error "$tmp/kbuild.log")"; finish; }
-fi
-if ! scripts/build-guest.sh --quiet >"$tmp/guest.out" 2>&1; then
-	tail -5 "$tmp/guest.out"
-	bad "offload suite: guest image: scripts/build-guest.sh failed"
-	finish
-fi
+need_guest "offload suite"
 objs=()
 for c in bpf-tests/vm/progs/*.c; do n=${c##*/}; objs+=("build/bpf-suite/${n%.c}.o"); done
 make -s --no-print-directory "${objs[@]}" >"$tmp/make.log" 2>&1 ||

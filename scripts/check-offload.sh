@@ -32,21 +32,7 @@ manifest=bpf-tests/corpus.manifest
 vmto=600
 
 # ---- what is needed -----------------------------------------------------------------
-bq=${BPFNIC_QEMU:-$cache/qemu-system-x86_64}
-ko=${BPFNIC_KO:-build/kmod/bpfnic.ko}
-if [ ! -x "$bq" ] || ! "$bq" -device help 2>/dev/null | grep -q '"bpfnic"'; then
-	skp "offload: no QEMU with the bpfnic device at $bq (scripts/build-qemu.sh)"
-	finish
-fi
-if [ -z "${BPFNIC_KO:-}" ]; then
-	scripts/kbuild.sh >"$tmp/kbuild.log" 2>&1 ||
-		{ bad "offload: bpfnic.ko does not build: $(grep -m1 error "$tmp/kbuild.log")"; finish; }
-fi
-if ! scripts/build-guest.sh --quiet >"$tmp/guest.out" 2>&1; then
-	tail -5 "$tmp/guest.out"
-	bad "offload: guest image: scripts/build-guest.sh failed"
-	finish
-fi
+need_guest "offload"
 [ -x "$B" ] || { bad "offload: $B not built (make)"; finish; }
 
 # boot WHAT OUT ERR VM.SH-ARGS...: one guest run; its output must end with the
