@@ -115,6 +115,16 @@ static void check_ldimm64(struct bn_jit *j, u32 i)
 	}
 }
 
+/*
+ * BPF_END swaps or truncates to 16, 32 or 64 bits; any other width would
+ * make the byte picks of endian()/fuse_field index past their 8 bytes.
+ */
+static bool end_width_ok(const struct bpf_insn *insn)
+{
+	return BPF_CLASS(insn->code) != BPF_ALU || BPF_OP(insn->code) != BPF_END ||
+	       insn->imm == 16 || insn->imm == 32 || insn->imm == 64;
+}
+
 /* Registers, opcode, LD_IMM64 pairing of one instruction. */
 static void check_insn(struct bn_jit *j, u32 i)
 {
@@ -125,6 +135,8 @@ static void check_insn(struct bn_jit *j, u32 i)
 		jit_fail(j, -EINVAL, "invalid instruction");
 	} else if (!jit_callback(insn->code)) {
 		jit_fail(j, -EOPNOTSUPP, "unsupported opcode 0x%02x", insn->code);
+	} else if (!end_width_ok(insn)) {
+		jit_fail(j, -EINVAL, "byte swap width %d is not 16, 32 or 64", insn->imm);
 	} else if (jit_is_ldimm64(insn)) {
 		check_ldimm64(j, i);
 	}
