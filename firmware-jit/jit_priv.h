@@ -436,9 +436,66 @@ enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off);
 typedef void (*jit_cb_t)(struct bn_jit *j, u32 i);
 jit_cb_t jit_callback(u8 code);
 void jit_prologue(struct bn_jit *j, u32 sub);
-bool jit_hz(const struct bn_jit *j, u32 i, bool src);
-bool jit_hz_meta(const struct bn_jit *j, u32 i, bool src);
-bool jit_hi_needed(const struct bn_jit *j, u32 i);
+
+/*
+ * Upper halves, inline: the passes and the callbacks ask for every
+ * instruction, several times.
+ */
+static inline bool jit_is_ptr(u8 type)
+{
+	return type >= BN_REG_CTX && type <= BN_REG_MAP_PTR;
+}
+
+/**
+ * jit_hz() - is the upper half of dst (or src) known to be zero before insn @i
+ * @j: JIT
+ * @i: instruction
+ * @src: the source register rather than the destination
+ *
+ * Pointers are 32-bit device addresses; scalars carry BN_RI_HI_ZERO or a
+ * constant.  Only with the zext pass: without it every upper half is
+ * computed and read.
+ */
+static inline bool jit_hz(const struct bn_jit *j, u32 i, bool src)
+{
+	return j->ji[i].flags & (src ? JI_HZ_SRC : JI_HZ_DST);
+}
+
+/* jit_hz() of register @r described by @ri, from the metadata (zext on). */
+static inline bool jit_hz_info(const struct bn_reg_info *ri, u8 r)
+{
+	if (r == JIT_REG_R10 || jit_is_ptr(ri->type))
+		return true;
+	if (ri->type != BN_REG_SCALAR)
+		return false;
+	if (ri->flags & BN_RI_HI_ZERO)
+		return true;
+	return (ri->flags & BN_RI_CONST) && !(ri->value >> 32);
+}
+
+/* jit_hz() from the metadata, computed once per instruction. */
+static inline bool jit_hz_meta(const struct bn_jit *j, u32 i, bool src)
+{
+	const struct bn_insn_meta *m = jit_meta(j, i);
+
+	if (!jit_pass_on(j, BN_PASS_zext))
+		return false;
+	return src ? jit_hz_info(&m->src, jit_insn(j, i)->src_reg) :
+		     jit_hz_info(&m->dst, jit_insn(j, i)->dst_reg);
+}
+
+/* Must the result of insn @i write its upper half? */
+static inline bool jit_hi_needed(const struct bn_jit *j, u32 i)
+{
+	const struct jit_insn *ji = &j->ji[i];
+	u8 d = jit_insn(j, i)->dst_reg;
+
+	if (!jit_pass_on(j, BN_PASS_zext))
+		return true;
+	if (jit_meta(j, ji->out)->flags & BN_META_HI_UNUSED)
+		return false;
+	return j->ji[ji->out].live_hi & (1u << d);
+}
 
 /* ---- passes (jit_passes.c) --------------------------------------------------- */
 int jit_pass_structure(struct bn_jit *j);
