@@ -172,10 +172,21 @@ static void jit_resolve(struct bn_jit *j)
 	}
 }
 
-/* Write every branch target into its word (image-relative; BR_REL adds the base). */
+/* Formats with a target field: BR_REL relocates only these. */
+static bool has_target(u64 word)
+{
+	u8 fmt = bn_isa[FIELD_GET(BN_F_OPC, word)].fmt;
+
+	return fmt == BN_FMT_BR || fmt == BN_FMT_BRCMP || fmt == BN_FMT_CALL;
+}
+
+/*
+ * Write every branch target into its word (image-relative; BR_REL adds the
+ * base).  The word was encoded (bn_encode()) with every other field; only
+ * the target field changes, checked to fit first.
+ */
 static void jit_patch(struct bn_jit *j)
 {
-	const char *why;
 	u32 u;
 
 	for (u = 0; u < j->ncode && !j->error; u++) {
@@ -185,9 +196,11 @@ static void jit_patch(struct bn_jit *j)
 			jit_internal(j, "branch target does not fit");
 			return;
 		}
-		j->uc[u].target = j->tgt[u];
-		if (bn_encode(&j->uc[u], &j->code[u], &why))
-			jit_internal(j, why);
+		if (!has_target(j->code[u])) {
+			jit_internal(j, "branch relocation on an instruction without a target");
+			return;
+		}
+		j->code[u] = (j->code[u] & ~BN_F_TARGET) | FIELD_PREP(BN_F_TARGET, j->tgt[u]);
 	}
 }
 

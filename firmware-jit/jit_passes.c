@@ -1974,9 +1974,9 @@ static void pass_defer_before(struct bn_jit *j)
 	j->env->free(j->env->priv, is_tgt);
 }
 
+/* The rewritten code: words, relocation types, targets (no decoded copy). */
 struct uc_out {
 	u64 *code;
-	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 n, cap;
@@ -1985,7 +1985,6 @@ struct uc_out {
 static void out_put(struct bn_jit *j, struct uc_out *o, u32 u)
 {
 	o->code[o->n] = j->code[u];
-	o->uc[o->n] = j->uc[u];
 	o->tag[o->n] = j->tag[u];
 	o->tgt[o->n] = j->tgt[u];
 	o->n++;
@@ -2048,10 +2047,12 @@ static void remap(struct bn_jit *j, const u32 *map)
 		j->frames[k].entry = map[j->frames[k].entry];
 }
 
-/* The rewritten code becomes the JIT's; the old arrays go with @o. */
+/*
+ * The rewritten code becomes the JIT's; the old arrays go with @o.  The
+ * decoded copy is not kept: jit_patch() only rewrites target fields.
+ */
 static void swap_code(struct bn_jit *j, struct uc_out *o)
 {
-	struct bn_ucode *uc = j->uc;
 	u64 *code = j->code;
 	u8 *tag = j->tag;
 	u32 *tgt = j->tgt, cap = j->cap;
@@ -2059,13 +2060,13 @@ static void swap_code(struct bn_jit *j, struct uc_out *o)
 	j->cap = o->cap;
 	o->cap = cap;
 	j->code = o->code;
-	j->uc = o->uc;
 	j->tag = o->tag;
 	j->tgt = o->tgt;
 	o->code = code;
-	o->uc = uc;
 	o->tag = tag;
 	o->tgt = tgt;
+	j->env->free(j->env->priv, j->uc);
+	j->uc = NULL;
 }
 
 /* Second sweep: drop branches to the next instruction, fill br.al slots. */
@@ -2082,10 +2083,9 @@ static void pass_branch_rewrite(struct bn_jit *j)
 	o.cap = o.cap < j->max_code ? o.cap : j->max_code;
 	map = env->alloc(env->priv, (j->ncode + 1) * sizeof(*map));
 	o.code = env->alloc(env->priv, o.cap * sizeof(*o.code));
-	o.uc = env->alloc(env->priv, o.cap * sizeof(*o.uc));
 	o.tag = env->alloc(env->priv, o.cap);
 	o.tgt = env->alloc(env->priv, o.cap * sizeof(*o.tgt));
-	if (!map || !o.code || !o.uc || !o.tag || !o.tgt) {
+	if (!map || !o.code || !o.tag || !o.tgt) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -2101,7 +2101,6 @@ static void pass_branch_rewrite(struct bn_jit *j)
 out:
 	env->free(env->priv, map);
 	env->free(env->priv, o.code);
-	env->free(env->priv, o.uc);
 	env->free(env->priv, o.tag);
 	env->free(env->priv, o.tgt);
 }

@@ -287,6 +287,7 @@ struct jit_frame {
  * @code, @tag, @tgt: the microcode, its relocation type (enum
  *	bn_reloc_type or 0) and, for branches, the target (JIT_TGT_*), for
  *	helpers/maps the relocation argument
+ * @uc: @code decoded, for the post passes; NULL after the branch rewrite
  * @ncode, @cap, @max_code: instructions emitted, allocated room, code store
  * @error, @err_insn: the first error and where it happened (sticky)
  * @cur: eBPF instruction being translated
