@@ -664,6 +664,42 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
 	return true;
 }
 
+/* What live_step() needs of @i: its reads and writes, successors, callee. */
+static void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
+{
+	s32 callee;
+
+	jit_use_def(j, i, ud);
+	ud->nsucc = succs(j, i, ud->succ);
+	ud->callee = -1;
+	if (is_pcall(jit_insn(j, i))) {
+		callee = sub_of_call(j, i);
+		if (callee > 0)
+			ud->callee = j->in->subprogs[callee].start;
+	}
+}
+
+/* Does some jump or bpf-to-bpf call go backwards (or to itself)? */
+static bool has_back_edges(const struct bn_jit *j)
+{
+	const struct bpf_insn *insn;
+	s32 callee;
+	u32 i;
+
+	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
+		insn = jit_insn(j, i);
+		if ((is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA)) &&
+		    jmp_target(j, i) <= i)
+			return true;
+		if (is_pcall(insn)) {
+			callee = sub_of_call(j, i);
+			if (callee > 0 && j->in->subprogs[callee].start <= i)
+				return true;
+		}
+	}
+	return false;
+}
+
 /**
  * pass_liveness() - backward liveness of low and high words
  * @j: JIT
@@ -673,39 +709,43 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
  * upper halves are known zero reads no upper half, a helper reads only its
  * arguments.  With dce, a pure instruction whose results are never read is
  * faint: it reads nothing either, so chains of dead code die together.
+ * Without backward edges one backward sweep reaches the fixed point, and
+ * each instruction's reads and writes are needed only once.
  */
 static void pass_liveness(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
-	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true, back = false;
-	struct jit_ud *ud;
+	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true;
+	bool back = has_back_edges(j);
+	struct jit_ud *ud = NULL, one;
 	u32 i, rounds = 0;
 	u16 *in;
 
 	in = env->alloc(env->priv, 4 * j->in->len);
-	ud = env->alloc(env->priv, j->in->len * sizeof(*ud));
-	if (!in || !ud) {
+	if (back)
+		ud = env->alloc(env->priv, j->in->len * sizeof(*ud));
+	if (!in || (back && !ud)) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < j->in->len; i++) {
-		if (j->ji[i].flags & JI_HALF)
-			continue;
-		jit_use_def(j, i, &ud[i]);
-		ud[i].nsucc = succs(j, i, ud[i].succ);
-		ud[i].callee = -1;
-		if (is_pcall(jit_insn(j, i)) && sub_of_call(j, i) > 0)
-			ud[i].callee = j->in->subprogs[sub_of_call(j, i)].start;
-		back |= (ud[i].nsucc && ud[i].succ[ud[i].nsucc - 1] <= i) ||
-			(ud[i].callee >= 0 && (u32)ud[i].callee <= i);
+	if (!back) {
+		rounds = 1;
+		for (i = j->in->len; i-- > 0;) {
+			if (j->ji[i].flags & JI_HALF)
+				continue;
+			ud_fill(j, i, &one);
+			live_step(j, i, in, &one, faint);
+		}
+		goto out;
 	}
-	/* without backward edges one backward sweep reaches the fixed point */
+	for (i = 0; i < j->in->len; i++)
+		if (!(j->ji[i].flags & JI_HALF))
+			ud_fill(j, i, &ud[i]);
 	while (changed && rounds++ <= j->in->len) {
 		changed = false;
 		for (i = j->in->len; i-- > 0;)
 			if (!(j->ji[i].flags & JI_HALF))
 				changed |= live_step(j, i, in, &ud[i], faint);
-		changed &= back;
 	}
 out:
 #ifdef JIT_PROFILE
