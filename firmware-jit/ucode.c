@@ -105,32 +105,29 @@ static bool opnd_readable_dst(u16 o)
 #define U_SIGM	0x0800
 #define U_FWID	0x1000
 
-static const u16 fmt_uses[BN_FMT__COUNT] = {
-	[BN_FMT_NONE]	= 0,
-	[BN_FMT_ALU]	= U_DST | U_SRCA | U_SRCB | U_SHF,
-	[BN_FMT_IMMED]	= U_DST | U_IMM,
-	[BN_FMT_LDF]	= U_DST | U_SRCB | U_SHF | U_LDF,
-	[BN_FMT_BR]	= U_COND | U_DEFER | U_TGTPC,
-	[BN_FMT_BRCMP]	= U_SRCA | U_SRCB | U_COND | U_DEFER | U_TGTPC,
-	[BN_FMT_CALL]	= U_DST | U_DEFER | U_TGTPC,
-	[BN_FMT_RTN]	= U_SRCA | U_DEFER,
-	[BN_FMT_DONE]	= U_SRCA,
-	[BN_FMT_MEM]	= U_SRCA | U_SRCB | U_MEM,
-	[BN_FMT_WAIT]	= U_SIGM,
-	[BN_FMT_CSR]	= U_CSR,	/* plus DST or SRCB, by opcode */
-	[BN_FMT_FW]	= U_FWID,
+/* Fields each format uses: a constant expression, for op_uses[]. */
+#define FMT_USES(f)						\
+	((f) == BN_FMT_ALU ? U_DST | U_SRCA | U_SRCB | U_SHF :		\
+	 (f) == BN_FMT_IMMED ? U_DST | U_IMM :				\
+	 (f) == BN_FMT_LDF ? U_DST | U_SRCB | U_SHF | U_LDF :		\
+	 (f) == BN_FMT_BR ? U_COND | U_DEFER | U_TGTPC :		\
+	 (f) == BN_FMT_BRCMP ? U_SRCA | U_SRCB | U_COND | U_DEFER | U_TGTPC : \
+	 (f) == BN_FMT_CALL ? U_DST | U_DEFER | U_TGTPC :		\
+	 (f) == BN_FMT_RTN ? U_SRCA | U_DEFER :			\
+	 (f) == BN_FMT_DONE ? U_SRCA :					\
+	 (f) == BN_FMT_MEM ? U_SRCA | U_SRCB | U_MEM :			\
+	 (f) == BN_FMT_WAIT ? U_SIGM :					\
+	 (f) == BN_FMT_CSR ? U_CSR :					\
+	 (f) == BN_FMT_FW ? U_FWID : 0)
+
+/* Fields each opcode uses: its format's, and CSR moves' DST or SRCB. */
+static const u16 op_uses[256] = {
+#define BN_INSN(n, opc, f, l, fl, d)					\
+	[opc] = FMT_USES(f) | ((opc) == BN_OP_csr_rd ? U_DST : 0) |	\
+		((opc) == BN_OP_csr_wr ? U_SRCB : 0),
+#include <bpfnic/isa.def>
+#undef BN_INSN
 };
-
-static u16 insn_uses(const struct bn_isa_info *in)
-{
-	u16 uses = fmt_uses[in->fmt];
-
-	if (in->opcode == BN_OP_csr_rd)
-		uses |= U_DST;
-	if (in->opcode == BN_OP_csr_wr)
-		uses |= U_SRCB;
-	return uses;
-}
 
 /* Unused operand fields hold NONE; unused value fields hold 0. */
 static u16 opnd_default(u16 uses, u16 bit, u16 val)
@@ -265,7 +262,7 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 		*why = "undefined opcode";
 		return -EINVAL;
 	}
-	uses = insn_uses(in);
+	uses = op_uses[u->op];
 	err = check_unused(u, uses, why);
 	if (!err)
 		err = check_ports(u, uses, why);
@@ -341,7 +338,7 @@ int bn_decode(u64 w, struct bn_ucode *u, const char **why)
 		*why = "undefined opcode";
 		return -EINVAL;
 	}
-	uses = insn_uses(in);
+	uses = op_uses[u->op];
 	u->dst = opnd_default(uses, U_DST, FIELD_GET(BN_F_DST, w));
 	u->srca = opnd_default(uses, U_SRCA, FIELD_GET(BN_F_SRCA, w));
 	u->srcb = opnd_default(uses, U_SRCB, FIELD_GET(BN_F_SRCB, w));
