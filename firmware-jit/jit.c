@@ -71,7 +71,6 @@ static void jit_destroy(struct bn_jit *j)
 	env->free(env->priv, j->ji);
 	env->free(env->priv, j->off);
 	env->free(env->priv, j->code);
-	env->free(env->priv, j->uc);
 	env->free(env->priv, j->tag);
 	env->free(env->priv, j->tgt);
 	env->free(env->priv, j->frames);
@@ -121,7 +120,6 @@ static int jit_init(struct bn_jit *j, const struct bn_jit_in *in,
 	j->off = jit_zalloc(j, in->len + 1, sizeof(*j->off));
 	j->cap = 2 * in->len + 64 < j->max_code ? 2 * in->len + 64 : j->max_code;
 	j->code = jit_zalloc(j, j->cap, sizeof(*j->code));
-	j->uc = jit_zalloc(j, j->cap, sizeof(*j->uc));
 	j->tag = jit_zalloc(j, j->cap, sizeof(*j->tag));
 	j->tgt = jit_zalloc(j, j->cap, sizeof(*j->tgt));
 	j->frames = jit_zalloc(j, in->nsubprogs, sizeof(*j->frames));

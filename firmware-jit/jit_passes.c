@@ -1873,15 +1873,16 @@ void jit_run_passes(struct bn_jit *j)
 
 /* ---- after translation: defer_fill, dce of branches to the next insn ---------------------- */
 
+/* The code is kept encoded only: the post passes read it back. */
 static const struct bn_isa_info *uc_info(const struct bn_jit *j, u32 u, struct bn_ucode *uc)
 {
-	*uc = j->uc[u];
+	bn_unpack(j->code[u], uc);
 	return &bn_isa[uc->op];
 }
 
 static u8 uc_op(const struct bn_jit *j, u32 u)
 {
-	return j->uc[u].op;
+	return FIELD_GET(BN_F_OPC, j->code[u]);
 }
 
 static bool uc_branch(const struct bn_jit *j, u32 u)
@@ -1891,7 +1892,12 @@ static bool uc_branch(const struct bn_jit *j, u32 u)
 
 static u32 uc_defer(const struct bn_jit *j, u32 u)
 {
-	return uc_branch(j, u) ? j->uc[u].defer : 0;
+	struct bn_ucode uc;
+
+	if (!uc_branch(j, u))
+		return 0;
+	uc_info(j, u, &uc);
+	return uc.defer;
 }
 
 /* Resource number of an operand: GPR n (either bank) -> n, lm[w] -> 64 + w. */
@@ -1947,19 +1953,16 @@ static bool in_slot(const struct bn_jit *j, u32 u)
 
 static void uc_rotate(struct bn_jit *j, u32 from, u32 to)
 {
-	struct bn_ucode x = j->uc[to];
 	u64 c = j->code[to];
 	u8 t = j->tag[to];
 	u32 g = j->tgt[to], k;
 
 	for (k = to; k > from; k--) {
 		j->code[k] = j->code[k - 1];
-		j->uc[k] = j->uc[k - 1];
 		j->tag[k] = j->tag[k - 1];
 		j->tgt[k] = j->tgt[k - 1];
 	}
 	j->code[from] = c;
-	j->uc[from] = x;
 	j->tag[from] = t;
 	j->tgt[from] = g;
 }
@@ -1968,7 +1971,6 @@ static void uc_set(struct bn_jit *j, u32 u, const struct bn_ucode *uc)
 {
 	const char *why;
 
-	j->uc[u] = *uc;
 	if (bn_encode(uc, &j->code[u], &why))
 		jit_internal(j, why);
 }
@@ -2087,10 +2089,7 @@ static void remap(struct bn_jit *j, const u32 *map)
 		j->frames[k].entry = map[j->frames[k].entry];
 }
 
-/*
- * The rewritten code becomes the JIT's; the old arrays go with @o.  The
- * decoded copy is not kept: jit_patch() only rewrites target fields.
- */
+/* The rewritten code becomes the JIT's; the old arrays go with @o. */
 static void swap_code(struct bn_jit *j, struct uc_out *o)
 {
 	u64 *code = j->code;
@@ -2105,8 +2104,6 @@ static void swap_code(struct bn_jit *j, struct uc_out *o)
 	o->code = code;
 	o->tag = tag;
 	o->tgt = tgt;
-	j->env->free(j->env->priv, j->uc);
-	j->uc = NULL;
 }
 
 /* Second sweep: drop branches to the next instruction, fill br.al slots. */

@@ -287,7 +287,6 @@ struct jit_frame {
  * @code, @tag, @tgt: the microcode, its relocation type (enum
  *	bn_reloc_type or 0) and, for branches, the target (JIT_TGT_*), for
  *	helpers/maps the relocation argument
- * @uc: @code decoded, for the post passes; NULL after the branch rewrite
  * @ncode, @cap, @max_code: instructions emitted, allocated room, code store
  * @error, @err_insn: the first error and where it happened (sticky)
  * @cur: eBPF instruction being translated
@@ -308,7 +307,6 @@ struct bn_jit {
 	struct jit_insn *ji;
 	u32 *off;
 	u64 *code;
-	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 ncode, cap, max_code;

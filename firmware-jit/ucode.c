@@ -325,20 +325,11 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 	return 0;
 }
 
-int bn_decode(u64 w, struct bn_ucode *u, const char **why)
+/* The fields @u->op's format uses, from @w; the others stay as they are. */
+static void unpack(u64 w, struct bn_ucode *u)
 {
-	const struct bn_isa_info *in;
-	u16 uses;
-	u64 rebuilt;
+	u16 uses = op_uses[u->op];
 
-	__builtin_memset(u, 0, sizeof(*u));
-	u->op = FIELD_GET(BN_F_OPC, w);
-	in = &bn_isa[u->op];
-	if (!in->name) {
-		*why = "undefined opcode";
-		return -EINVAL;
-	}
-	uses = op_uses[u->op];
 	u->dst = opnd_default(uses, U_DST, FIELD_GET(BN_F_DST, w));
 	u->srca = opnd_default(uses, U_SRCA, FIELD_GET(BN_F_SRCA, w));
 	u->srcb = opnd_default(uses, U_SRCB, FIELD_GET(BN_F_SRCB, w));
@@ -374,6 +365,26 @@ int bn_decode(u64 w, struct bn_ucode *u, const char **why)
 		u->sigmask = FIELD_GET(BN_F_SIGMASK, w);
 	if (uses & U_FWID)
 		u->fwid = FIELD_GET(BN_F_FWID, w);
+}
+
+void bn_unpack(u64 w, struct bn_ucode *u)
+{
+	__builtin_memset(u, 0, sizeof(*u));
+	u->op = FIELD_GET(BN_F_OPC, w);
+	unpack(w, u);
+}
+
+int bn_decode(u64 w, struct bn_ucode *u, const char **why)
+{
+	u64 rebuilt;
+
+	__builtin_memset(u, 0, sizeof(*u));
+	u->op = FIELD_GET(BN_F_OPC, w);
+	if (!bn_isa[u->op].name) {
+		*why = "undefined opcode";
+		return -EINVAL;
+	}
+	unpack(w, u);
 	/* Canonical words only: stray bits are a corrupt image. */
 	if (bn_encode(u, &rebuilt, why))
 		return -EINVAL;
