@@ -1275,8 +1275,9 @@ struct jit_coalesce {
 	u32 wc_fwd;		/* loads it forwards to */
 	s32 wc_hi;
 	struct jit_wstate cur;
-	struct jit_wstate *in;	/* per instruction: meet of forward jumps into it */
-	u8 *seen;		/* in[i] holds at least one edge */
+	struct jit_wstate *in;	/* per jump target: meet of the forward jumps into it */
+	u32 *slot;		/* per instruction: 1 + its in[] entry, 0: no jump yet */
+	u32 nslots;		/* in[] entries used */
 };
 
 static void ws_clear(struct jit_wstate *w)
@@ -1534,11 +1535,11 @@ static void ws_enter(const struct bn_jit *j, struct jit_coalesce *c, u32 i, bool
 		return;
 	if (j->ji[i].flags & JI_LOOP) {
 		ws_clear(&c->cur);
-	} else if (c->seen[i]) {
+	} else if (c->slot[i]) {
 		if (fall)
-			ws_meet(&c->cur, &c->in[i]);
+			ws_meet(&c->cur, &c->in[c->slot[i] - 1]);
 		else
-			c->cur = c->in[i];
+			c->cur = c->in[c->slot[i] - 1];
 	} else if (!fall) {
 		ws_clear(&c->cur);
 	}
@@ -1551,11 +1552,12 @@ static void ws_jump(const struct bn_jit *j, struct jit_coalesce *c, u32 i)
 
 	if (!is_cond_jmp(insn->code) && insn->code != (BPF_JMP | BPF_JA))
 		return;
-	if (c->seen[t])
-		ws_meet(&c->in[t], &c->cur);
-	else
-		c->in[t] = c->cur;
-	c->seen[t] = 1;
+	if (c->slot[t]) {
+		ws_meet(&c->in[c->slot[t] - 1], &c->cur);
+	} else {
+		c->in[c->nslots] = c->cur;
+		c->slot[t] = ++c->nslots;
+	}
 }
 
 /* Groups of two or more loads become windows; the rest read on their own. */
@@ -1803,18 +1805,21 @@ static void pass_pkt_coalesce(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	struct jit_coalesce c = { 0 };
-	u32 i, nld = 0, nst = 0;
+	u32 i, nld = 0, nst = 0, njmp = 0;
+	u8 code;
 
 	for (i = 0; i < j->in->len; i++) {
-		nld += BPF_CLASS(jit_insn(j, i)->code) == BPF_LDX;
-		nst += is_mem_write(jit_insn(j, i)->code);
+		code = jit_insn(j, i)->code;
+		nld += BPF_CLASS(code) == BPF_LDX;
+		nst += is_mem_write(code);
+		njmp += is_cond_jmp(code) || code == (BPF_JMP | BPF_JA);
 	}
 	c.groups = env->alloc(env->priv, (nld + 1) * sizeof(*c.groups));
-	c.in = env->alloc(env->priv, j->in->len * sizeof(*c.in));
-	c.seen = env->alloc(env->priv, j->in->len);
+	c.in = env->alloc(env->priv, (njmp + 1) * sizeof(*c.in));
+	c.slot = env->alloc(env->priv, j->in->len * sizeof(*c.slot));
 	j->wins = env->alloc(env->priv, (nld + 1) * sizeof(*j->wins));
 	j->wcs = env->alloc(env->priv, (nst + 1) * sizeof(*j->wcs));
-	if (!c.groups || !c.in || !c.seen || !j->wins || !j->wcs) {
+	if (!c.groups || !c.in || !c.slot || !j->wins || !j->wcs) {
 		jit_fail(j, -ENOMEM, "out of memory");
 	} else {
 		mark_loops(j);
@@ -1823,7 +1828,7 @@ static void pass_pkt_coalesce(struct bn_jit *j)
 	}
 	env->free(env->priv, c.groups);
 	env->free(env->priv, c.in);
-	env->free(env->priv, c.seen);
+	env->free(env->priv, c.slot);
 }
 
 /*
