@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
- * One callback per eBPF opcode, dispatched through instr_cb[], which also
+ * One callback per eBPF opcode, dispatched through jit_instr_cb[], which also
  * answers bn_jit_supported_opcode().
  *
  * 64-bit eBPF registers live in GPR pairs (Rn = GPR 2n low, 2n+1 high, both
@@ -1451,7 +1451,7 @@ static void exit_insn(struct bn_jit *j, u32 i)
 	[(cls) | (mode) | BPF_W] = cb,				\
 	[(cls) | (mode) | BPF_DW] = cb
 
-static const jit_cb_t instr_cb[256] = {
+const jit_cb_t jit_instr_cb[256] = {
 	ALU_BOTH(BPF_ADD, alu_simple),
 	ALU_BOTH(BPF_SUB, alu_simple),
 	ALU_BOTH(BPF_AND, alu_simple),
@@ -1493,12 +1493,7 @@ static const jit_cb_t instr_cb[256] = {
 	[BPF_JMP | BPF_EXIT] = exit_insn,
 };
 
-jit_cb_t jit_callback(u8 code)
-{
-	return instr_cb[code];
-}
-
 bool bn_jit_supported_opcode(__u8 code)
 {
-	return !!instr_cb[code];
+	return !!jit_instr_cb[code];
 }

@@ -61,7 +61,7 @@ static s64 jmp_target(const struct bn_jit *j, u32 i)
 static int check_subprogs(struct bn_jit *j)
 {
 	const struct bn_jit_in *in = j->in;
-	u32 k, i;
+	u32 k;
 
 	for (k = 0; k < in->nsubprogs; k++) {
 		if ((!k && in->subprogs[0].start) || in->subprogs[k].start >= in->len ||
@@ -70,13 +70,6 @@ static int check_subprogs(struct bn_jit *j)
 			jit_fail(j, -EINVAL, "subprogram table does not match the program");
 			return j->error;
 		}
-	}
-	for (k = 0, i = 0; i < in->len; i++) {
-		if (k + 1 < in->nsubprogs && in->subprogs[k + 1].start == i)
-			k++;
-		j->ji[i].sub = k;
-		if (in->subprogs[k].start == i)
-			j->ji[i].flags |= JI_LABEL;
 	}
 	return 0;
 }
@@ -123,6 +116,13 @@ static bool end_width_ok(const struct bpf_insn *insn)
 {
 	return BPF_CLASS(insn->code) != BPF_ALU || BPF_OP(insn->code) != BPF_END ||
 	       insn->imm == 16 || insn->imm == 32 || insn->imm == 64;
+}
+
+/* JI_HZ_DST, JI_HZ_SRC of @insn from its metadata (zext on): what jit_hz() reads. */
+static u32 hz_flags(const struct bpf_insn *insn, const struct bn_insn_meta *m)
+{
+	return (jit_hz_info(&m->dst, insn->dst_reg) ? JI_HZ_DST : 0) |
+	       (jit_hz_info(&m->src, insn->src_reg) ? JI_HZ_SRC : 0);
 }
 
 /* Registers, opcode, LD_IMM64 pairing of one instruction. */
@@ -178,28 +178,40 @@ static void check_end(struct bn_jit *j, u32 i)
  */
 int jit_pass_structure(struct bn_jit *j)
 {
-	u32 i;
+	const struct bn_jit_in *in = j->in;
+	bool zext = jit_pass_on(j, BN_PASS_zext);
+	u32 i, k = 0, next_sub;
+	u8 code;
 
 	if (check_subprogs(j))
 		return j->error;
-	for (i = 0; i < j->in->len && !j->error; i++) {
+	j->ji[0].flags |= JI_LABEL;	/* subprogram 0 starts at 0 */
+	next_sub = in->nsubprogs > 1 ? in->subprogs[1].start : in->len;
+	for (i = 0; i < in->len && !j->error; i++) {
+		struct jit_insn *ji = &j->ji[i];
+
 		j->cur = i;
-		j->ji[i].out = i;
-		if (j->ji[i].flags & JI_HALF)
+		if (i == next_sub) {	/* subprogram k + 1 starts: a label */
+			k++;
+			next_sub = k + 1 < in->nsubprogs ? in->subprogs[k + 1].start : in->len;
+			ji->flags |= JI_LABEL;
+		}
+		ji->sub = k;
+		ji->out = i;
+		if (ji->flags & JI_HALF)
 			continue;
 		check_insn(j, i);
-		if (jit_hz_meta(j, i, false))
-			j->ji[i].flags |= JI_HZ_DST;
-		if (jit_hz_meta(j, i, true))
-			j->ji[i].flags |= JI_HZ_SRC;
+		if (zext)
+			ji->flags |= hz_flags(&in->insns[i], jit_meta(j, i));
 	}
-	for (i = 0; i < j->in->len && !j->error; i++) {
+	for (i = 0; i < in->len && !j->error; i++) {
+		if (j->ji[i].flags & JI_HALF)
+			continue;	/* code 0: neither a jump nor an end */
 		j->cur = i;
-		if (!(j->ji[i].flags & JI_HALF) && is_cond_jmp(jit_insn(j, i)->code))
+		code = in->insns[i].code;
+		if (is_cond_jmp(code) || code == (BPF_JMP | BPF_JA))
 			check_jump(j, i);
-		else if (jit_insn(j, i)->code == (BPF_JMP | BPF_JA))
-			check_jump(j, i);
-		if (!j->error && !(j->ji[i].flags & JI_HALF))
+		if (!j->error)
 			check_end(j, i);
 	}
 	return j->error;

@@ -433,7 +433,13 @@ enum jit_base {
 
 enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off);
 typedef void (*jit_cb_t)(struct bn_jit *j, u32 i);
-jit_cb_t jit_callback(u8 code);
+extern const jit_cb_t jit_instr_cb[256];
+
+/* The translation callback of an opcode, NULL if the JIT does not support it. */
+static inline jit_cb_t jit_callback(u8 code)
+{
+	return jit_instr_cb[code];
+}
 void jit_prologue(struct bn_jit *j, u32 sub);
 
 /*
@@ -460,7 +466,7 @@ static inline bool jit_hz(const struct bn_jit *j, u32 i, bool src)
 	return j->ji[i].flags & (src ? JI_HZ_SRC : JI_HZ_DST);
 }
 
-/* jit_hz() of register @r described by @ri, from the metadata (zext on). */
+/* jit_hz() of register @r described by @ri, from the metadata (zext on): once per insn. */
 static inline bool jit_hz_info(const struct bn_reg_info *ri, u8 r)
 {
 	if (r == JIT_REG_R10 || jit_is_ptr(ri->type))
@@ -470,17 +476,6 @@ static inline bool jit_hz_info(const struct bn_reg_info *ri, u8 r)
 	if (ri->flags & BN_RI_HI_ZERO)
 		return true;
 	return (ri->flags & BN_RI_CONST) && !(ri->value >> 32);
-}
-
-/* jit_hz() from the metadata, computed once per instruction. */
-static inline bool jit_hz_meta(const struct bn_jit *j, u32 i, bool src)
-{
-	const struct bn_insn_meta *m = jit_meta(j, i);
-
-	if (!jit_pass_on(j, BN_PASS_zext))
-		return false;
-	return src ? jit_hz_info(&m->src, jit_insn(j, i)->src_reg) :
-		     jit_hz_info(&m->dst, jit_insn(j, i)->dst_reg);
 }
 
 /* Must the result of insn @i write its upper half? */
