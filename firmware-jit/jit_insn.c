@@ -771,7 +771,7 @@ static bool mem_reject(struct bn_jit *j, u32 i, enum jit_base b)
 
 	if (b != JB_BAD)
 		return false;
-	if (jit_meta(j, i)->flags & BN_META_DEAD)
+	if (j->ji[i].flags & JI_DEAD)
 		return true;	/* never runs: nothing to translate */
 	jit_fail(j, -EOPNOTSUPP, "memory access through %s is not supported",
 		 ri->type < ARRAY_SIZE(reg_type_name) ? reg_type_name[ri->type] :

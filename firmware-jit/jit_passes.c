@@ -118,11 +118,21 @@ static bool end_width_ok(const struct bpf_insn *insn)
 	       insn->imm == 16 || insn->imm == 32 || insn->imm == 64;
 }
 
-/* JI_HZ_DST, JI_HZ_SRC of @insn from its metadata (zext on): what jit_hz() reads. */
-static u32 hz_flags(const struct bpf_insn *insn, const struct bn_insn_meta *m)
+/*
+ * The metadata the passes ask for again and again, as JI_* flags: dead,
+ * upper half unused, known source value and (zext on) the upper halves
+ * jit_hz() reads.
+ */
+static u32 meta_flags(const struct bpf_insn *insn, const struct bn_insn_meta *m, bool zext)
 {
-	return (jit_hz_info(&m->dst, insn->dst_reg) ? JI_HZ_DST : 0) |
-	       (jit_hz_info(&m->src, insn->src_reg) ? JI_HZ_SRC : 0);
+	u32 f = (m->flags & BN_META_DEAD ? JI_DEAD : 0) |
+		(m->flags & BN_META_HI_UNUSED ? JI_HI_UNUSED : 0) |
+		(m->src.type == BN_REG_SCALAR && (m->src.flags & BN_RI_CONST) ? JI_SRC_K : 0);
+
+	if (zext)
+		f |= (jit_hz_info(&m->dst, insn->dst_reg) ? JI_HZ_DST : 0) |
+		     (jit_hz_info(&m->src, insn->src_reg) ? JI_HZ_SRC : 0);
+	return f;
 }
 
 /* Registers, opcode, LD_IMM64 pairing of one instruction. */
@@ -201,8 +211,7 @@ int jit_pass_structure(struct bn_jit *j)
 		if (ji->flags & JI_HALF)
 			continue;
 		check_insn(j, i);
-		if (zext)
-			ji->flags |= hz_flags(&in->insns[i], jit_meta(j, i));
+		ji->flags |= meta_flags(&in->insns[i], jit_meta(j, i), zext);
 	}
 	for (i = 0; i < in->len && !j->error; i++) {
 		if (j->ji[i].flags & JI_HALF)
@@ -366,16 +375,15 @@ static bool alu_is_ident(u8 op, u64 k, bool is64)
 static void fold_src(struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
-	const struct bn_reg_info *src = &jit_meta(j, i)->src;
 	u8 cls = BPF_CLASS(insn->code);
 
 	if (BPF_SRC(insn->code) != BPF_X || insn->src_reg == JIT_REG_R10 ||
-	    src->type != BN_REG_SCALAR || !(src->flags & BN_RI_CONST))
+	    !(j->ji[i].flags & JI_SRC_K))
 		return;
 	if (is_alu_class(insn->code) || is_cond_jmp(insn->code) ||
 	    (cls == BPF_STX && BPF_MODE(insn->code) == BPF_MEM)) {
 		j->ji[i].flags |= JI_KSRC;
-		j->ji[i].k = src->value;
+		j->ji[i].k = jit_meta(j, i)->src.value;
 	}
 }
 
@@ -794,7 +802,7 @@ static void pass_dce(struct bn_jit *j)
 
 		if (ji->flags & JI_HALF)
 			continue;
-		if ((jit_meta(j, i)->flags & BN_META_DEAD) || (ji->flags & JI_FAINT) ||
+		if ((ji->flags & (JI_DEAD | JI_FAINT)) ||
 		    is_noop(j, i))
 			ji->flags |= JI_SKIP;
 	}

@@ -170,6 +170,10 @@ static inline bool jv_is_zero(const struct jv *v)
 #define JI_HZ_DST	0x00080000	/* zext: dst's upper half reads as zero   */
 #define JI_HZ_SRC	0x00100000	/* zext: src's upper half reads as zero   */
 #define JI_WC_FWD	0x00200000	/* packet load served from the LM buffer  */
+/* Metadata bits, copied in by the structure pass: the passes read them often. */
+#define JI_DEAD		0x00400000	/* BN_META_DEAD                            */
+#define JI_HI_UNUSED	0x00800000	/* BN_META_HI_UNUSED                       */
+#define JI_SRC_K	0x01000000	/* src is a scalar of known value (src.value) */
 
 #define JI_BYTE_ZERO	(-128)		/* bytes[]: this result byte is 0  */
 
@@ -486,7 +490,7 @@ static inline bool jit_hi_needed(const struct bn_jit *j, u32 i)
 
 	if (!jit_pass_on(j, BN_PASS_zext))
 		return true;
-	if (jit_meta(j, ji->out)->flags & BN_META_HI_UNUSED)
+	if (j->ji[ji->out].flags & JI_HI_UNUSED)
 		return false;
 	return j->ji[ji->out].live_hi & (1u << d);
 }
