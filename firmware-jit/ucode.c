@@ -120,14 +120,45 @@ static bool opnd_readable_dst(u16 o)
 	 (f) == BN_FMT_CSR ? U_CSR :					\
 	 (f) == BN_FMT_FW ? U_FWID : 0)
 
-/* Fields each opcode uses: its format's, and CSR moves' DST or SRCB. */
+/* Fields an opcode uses: its format's, and CSR moves' DST or SRCB. */
+#define OP_USES(opc, f)							\
+	(FMT_USES(f) | ((opc) == BN_OP_csr_rd ? U_DST : 0) |		\
+	 ((opc) == BN_OP_csr_wr ? U_SRCB : 0))
+
 static const u16 op_uses[256] = {
-#define BN_INSN(n, opc, f, l, fl, d)					\
-	[opc] = FMT_USES(f) | ((opc) == BN_OP_csr_rd ? U_DST : 0) |	\
-		((opc) == BN_OP_csr_wr ? U_SRCB : 0),
+#define BN_INSN(n, opc, f, l, fl, d)	[opc] = OP_USES(opc, f),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 };
+
+/*
+ * For each opcode, the bytes of struct bn_ucode that hold value fields it
+ * does not use (0xff): they must read as zero.  Operand fields, the opcode
+ * and padding are 0 here; operands are checked against BN_OPND_NONE.
+ */
+#define ZB(fld, grp, uses)						\
+	[offsetof(struct bn_ucode, fld)] = (uses) & (grp) ? 0 : 0xff
+#define ZB2(fld, grp, uses)						\
+	ZB(fld, grp, uses), [offsetof(struct bn_ucode, fld) + 1] = (uses) & (grp) ? 0 : 0xff
+#define ZMASK(uses) {							\
+	ZB(shc, U_SHF, uses), ZB(shamt, U_SHF, uses),			\
+	ZB(mask, U_LDF, uses), ZB(zf, U_LDF, uses),			\
+	ZB2(imm16, U_IMM, uses), ZB(bsh, U_IMM, uses), ZB(inv, U_IMM, uses), \
+	ZB(cond, U_COND, uses), ZB(defer, U_DEFER, uses),		\
+	ZB2(target, U_TGTPC, uses),					\
+	ZB(tgt, U_MEM, uses), ZB(xfer, U_MEM, uses), ZB(len, U_MEM, uses), \
+	ZB(sig, U_MEM, uses), ZB(swap, U_MEM, uses),			\
+	ZB(csr, U_CSR, uses), ZB(sigmask, U_SIGM, uses), ZB(fwid, U_FWID, uses) }
+
+static const u8 op_unused[256][sizeof(struct bn_ucode)] = {
+#define BN_INSN(n, opc, f, l, fl, d)	[opc] = ZMASK(OP_USES(opc, f)),
+#include <bpfnic/isa.def>
+#undef BN_INSN
+};
+
+_Static_assert(sizeof(u16) == 2 && sizeof(((struct bn_ucode *)0)->imm16) == 2 &&
+	       sizeof(((struct bn_ucode *)0)->target) == 2,
+	       "ZB2() covers the two bytes of imm16 and target");
 
 /* Unused operand fields hold NONE; unused value fields hold 0. */
 static u16 opnd_default(u16 uses, u16 bit, u16 val)
@@ -213,22 +244,34 @@ static const char *check_insn(const struct bn_ucode *u)
 		w |= FIELD_PREP(mask, v);		\
 	} while (0)
 
+/* Value fields: bytes [VAL_START, sizeof) of struct bn_ucode, read as 8 + 8 + 4. */
+#define VAL_START	offsetof(struct bn_ucode, shc)
+_Static_assert(sizeof(struct bn_ucode) - VAL_START == 20,
+	       "unused_set() reads the value fields as two u64 and a u32");
+
+/* Does @u hold a nonzero value in a field its opcode does not use? */
+static bool unused_set(const struct bn_ucode *u)
+{
+	const u8 *m = op_unused[u->op] + VAL_START, *b = (const u8 *)u + VAL_START;
+	u64 x0, x1, m0, m1;
+	u32 x2, m2;
+
+	__builtin_memcpy(&x0, b, 8);
+	__builtin_memcpy(&x1, b + 8, 8);
+	__builtin_memcpy(&x2, b + 16, 4);
+	__builtin_memcpy(&m0, m, 8);
+	__builtin_memcpy(&m1, m + 8, 8);
+	__builtin_memcpy(&m2, m + 16, 4);
+	return (x0 & m0) | (x1 & m1) | (x2 & m2);
+}
+
 static int check_unused(const struct bn_ucode *u, u16 uses, const char **why)
 {
 	if ((!(uses & U_DST) && u->dst != BN_OPND_NONE) ||
 	    (!(uses & U_SRCA) && u->srca != BN_OPND_NONE) ||
 	    (!(uses & U_SRCB) && u->srcb != BN_OPND_NONE))
 		*why = "operand not used by this format";
-	else if ((!(uses & U_SHF) && (u->shc || u->shamt)) ||
-		 (!(uses & U_LDF) && (u->mask || u->zf)) ||
-		 (!(uses & U_IMM) && (u->imm16 || u->bsh || u->inv)) ||
-		 (!(uses & U_COND) && u->cond) ||
-		 (!(uses & U_DEFER) && u->defer) ||
-		 (!(uses & U_TGTPC) && u->target) ||
-		 (!(uses & U_MEM) && (u->tgt || u->xfer || u->len || u->sig || u->swap)) ||
-		 (!(uses & U_CSR) && u->csr) ||
-		 (!(uses & U_SIGM) && u->sigmask) ||
-		 (!(uses & U_FWID) && u->fwid))
+	else if (unused_set(u))
 		*why = "field not used by this format";
 	else
 		return 0;
