@@ -1860,6 +1860,8 @@ static void frames_add_wc(struct bn_jit *j)
 	struct jit_frame *f;
 	u32 i;
 
+	if (!j->nwcs)
+		return;	/* no store group: no JI_WC* flag, frames unchanged */
 	for (i = 0; i < j->in->len; i++) {
 		f = &j->frames[j->ji[i].sub];
 		if (!(j->ji[i].flags & JI_WC) || f->wc)
