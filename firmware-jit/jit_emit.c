@@ -152,7 +152,7 @@ void jit_fail(struct bn_jit *j, int err, const char *fmt, ...)
 /* ---- __emit: bit packing ---------------------------------------------------- */
 
 /* Registers the image uses, for the header: GPRs (any bank) and xfers. */
-static void jit_track(struct bn_jit *j, u16 o, u32 span)
+static inline void jit_track(struct bn_jit *j, u16 o, u32 span)
 {
 	u32 n;
 
