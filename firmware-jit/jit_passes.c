@@ -438,7 +438,7 @@ struct jit_ud {
 };
 
 /* Reads of a register operand that is not folded away. */
-static u16 x_use(const struct bn_jit *j, u32 i)
+static inline u16 x_use(const struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
 
@@ -650,8 +650,8 @@ static u32 succs(const struct bn_jit *j, u32 i, u32 *s)
 }
 
 /* One backward step; returns true if the live-in sets of @i changed. */
-static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
-		      bool faint)
+static inline bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
+			     bool faint)
 {
 	struct jit_insn *ji = &j->ji[i];
 	u16 lo = 0, hi = 0, nlo, nhi;
@@ -685,7 +685,7 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
 }
 
 /* What live_step() needs of @i: its reads and writes, successors, callee. */
-static void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
+static inline void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
 {
 	s32 callee;
 
