@@ -949,13 +949,19 @@ static bool fuse_shift_op(struct bn_jit *j, u32 i, u32 n)
 	return true;
 }
 
+/*
+ * Every fusion here joins two ALU instructions (a mov or shift, then the
+ * op): other pairs are not even looked at.
+ */
 static void pass_fuse_shift(struct bn_jit *j)
 {
 	u32 i, n;
 
 	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
+		if (!is_alu_class(jit_insn(j, i)->code))
+			continue;
 		n = fusible_next(j, i);
-		if (!n)
+		if (!n || !is_alu_class(jit_insn(j, n)->code))
 			continue;
 		if (!fuse_ext_pair(j, i, n) && !fuse_mov(j, i, n))
 			fuse_shift_op(j, i, n);
