@@ -167,6 +167,37 @@ static void check_jump(struct bn_jit *j, u32 i)
 		j->ji[t].flags |= JI_LABEL;
 }
 
+static bool is_pcall(const struct bpf_insn *insn);
+static s32 sub_of_call(const struct bn_jit *j, u32 i);
+
+/*
+ * What later stages would otherwise each sweep the program for: the
+ * registers a callee saves and whether it calls (frames), bpf-to-bpf calls
+ * and backward ones (frames, liveness), how many loads, stores and jumps
+ * there are (pkt_coalesce).
+ */
+static void insn_facts(struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+	const struct jit_insn *ji = &j->ji[i];
+	struct jit_frame *f = &j->frames[ji->sub];
+	s32 callee;
+
+	if (ji->sub && (ji->flags & JI_CALLS))
+		f->save_link = true;
+	if (ji->sub && writes_dst(insn->code) && insn->dst_reg >= 6 && insn->dst_reg <= 9)
+		f->saved |= R(insn->dst_reg);
+	if (is_pcall(insn)) {
+		j->has_calls = true;
+		callee = sub_of_call(j, i);
+		if (callee > 0 && j->in->subprogs[callee].start <= i)
+			j->back_edges = true;
+	}
+	j->nldx += BPF_CLASS(insn->code) == BPF_LDX;
+	j->nstores += is_mem_write(insn->code);
+	j->njumps += is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA);
+}
+
 /* The last instruction of a subprogram must not fall through. */
 static void check_end(struct bn_jit *j, u32 i)
 {
@@ -212,14 +243,20 @@ int jit_pass_structure(struct bn_jit *j)
 			continue;
 		check_insn(j, i);
 		ji->flags |= meta_flags(&in->insns[i], jit_meta(j, i), zext);
+		insn_facts(j, i);
 	}
 	for (i = 0; i < in->len && !j->error; i++) {
 		if (j->ji[i].flags & JI_HALF)
 			continue;	/* code 0: neither a jump nor an end */
 		j->cur = i;
 		code = in->insns[i].code;
-		if (is_cond_jmp(code) || code == (BPF_JMP | BPF_JA))
+		if (is_cond_jmp(code) || code == (BPF_JMP | BPF_JA)) {
 			check_jump(j, i);
+			if (!j->error && jmp_target(j, i) <= i) {
+				j->ji[jmp_target(j, i)].flags |= JI_LOOP;
+				j->back_edges = true;
+			}
+		}
 		if (!j->error)
 			check_end(j, i);
 	}
@@ -247,21 +284,9 @@ static s32 sub_of_call(const struct bn_jit *j, u32 i)
 static int frame_layout(struct bn_jit *j)
 {
 	struct jit_frame *f;
-	u32 i, k;
+	u32 k;
 
-	for (i = 0; i < j->in->len; i++) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-
-		f = &j->frames[j->ji[i].sub];
-		if (j->ji[i].flags & JI_HALF)
-			continue;
-		if (j->ji[i].sub && (j->ji[i].flags & JI_CALLS))
-			f->save_link = true;
-		if (j->ji[i].sub && writes_dst(insn->code) && insn->dst_reg >= 6 &&
-		    insn->dst_reg <= 9)
-			f->saved |= R(insn->dst_reg);
-		j->has_calls |= is_pcall(insn);
-	}
+	/* save_link, saved: found by the structure pass (insn_facts()) */
 	for (k = 0; k < j->in->nsubprogs; k++) {
 		f = &j->frames[k];
 		f->depth = (j->in->subprogs[k].stack_depth + 3) & ~3u;
@@ -699,27 +724,6 @@ static inline void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
 	}
 }
 
-/* Does some jump or bpf-to-bpf call go backwards (or to itself)? */
-static bool has_back_edges(const struct bn_jit *j)
-{
-	const struct bpf_insn *insn;
-	s32 callee;
-	u32 i;
-
-	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
-		insn = jit_insn(j, i);
-		if ((is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA)) &&
-		    jmp_target(j, i) <= i)
-			return true;
-		if (is_pcall(insn)) {
-			callee = sub_of_call(j, i);
-			if (callee > 0 && j->in->subprogs[callee].start <= i)
-				return true;
-		}
-	}
-	return false;
-}
-
 /**
  * pass_liveness() - backward liveness of low and high words
  * @j: JIT
@@ -729,14 +733,15 @@ static bool has_back_edges(const struct bn_jit *j)
  * upper halves are known zero reads no upper half, a helper reads only its
  * arguments.  With dce, a pure instruction whose results are never read is
  * faint: it reads nothing either, so chains of dead code die together.
- * Without backward edges one backward sweep reaches the fixed point, and
- * each instruction's reads and writes are needed only once.
+ * Without backward edges (the structure pass finds them) one backward
+ * sweep reaches the fixed point, and each instruction's reads and writes
+ * are needed only once.
  */
 static void pass_liveness(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true;
-	bool back = has_back_edges(j);
+	bool back = j->back_edges;
 	struct jit_ud *ud = NULL, one;
 	u32 i, rounds = 0;
 	u16 *in;
@@ -1618,20 +1623,6 @@ static void groups_finish(struct bn_jit *j, struct jit_coalesce *c)
 	j->nwins = c->ngroups;
 }
 
-/* Labels a backward jump reaches: no window survives into a loop. */
-static void mark_loops(struct bn_jit *j)
-{
-	u32 i;
-
-	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-
-		if ((is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA)) &&
-		    jmp_target(j, i) <= i)
-			j->ji[jmp_target(j, i)].flags |= JI_LOOP;
-	}
-}
-
 /* Packet stores at a constant offset from data, up to 8 bytes. */
 static bool is_pkt_store(const struct bn_jit *j, u32 i)
 {
@@ -1831,15 +1822,8 @@ static void pass_pkt_coalesce(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	struct jit_coalesce c = { 0 };
-	u32 i, nld = 0, nst = 0, njmp = 0;
-	u8 code;
+	u32 nld = j->nldx, nst = j->nstores, njmp = j->njumps;
 
-	for (i = 0; i < j->in->len; i++) {
-		code = jit_insn(j, i)->code;
-		nld += BPF_CLASS(code) == BPF_LDX;
-		nst += is_mem_write(code);
-		njmp += is_cond_jmp(code) || code == (BPF_JMP | BPF_JA);
-	}
 	c.groups = env->alloc(env->priv, (nld + 1) * sizeof(*c.groups));
 	c.in = env->alloc(env->priv, (njmp + 1) * sizeof(*c.in));
 	c.slot = env->alloc(env->priv, j->in->len * sizeof(*c.slot));
@@ -1848,7 +1832,6 @@ static void pass_pkt_coalesce(struct bn_jit *j)
 	if (!c.groups || !c.in || !c.slot || !j->wins || !j->wcs) {
 		jit_fail(j, -ENOMEM, "out of memory");
 	} else {
-		mark_loops(j);
 		coalesce_scan(j, &c);
 		groups_finish(j, &c);
 	}

@@ -301,6 +301,8 @@ struct jit_frame {
  * @wcs, @nwcs: combined packet writes
  * @stack_size: deepest LM use of the program
  * @has_calls: the program makes bpf-to-bpf calls (JIT_FP is set up)
+ * @back_edges: some jump or bpf-to-bpf call goes backwards (or to itself)
+ * @nldx, @nstores, @njumps: loads, stores, conditional jumps and JAs
  * @kc, @kc_ok, @kc_next: constants held in GPRs JIT_KC.. (imm_fold), which
  *	are valid, the one to replace next
  */
@@ -326,6 +328,8 @@ struct bn_jit {
 	u32 nwcs;
 	u32 stack_size;
 	bool has_calls;
+	bool back_edges;
+	u32 nldx, nstores, njumps;
 	u32 kc[JIT_NKC];
 	u8 kc_ok, kc_next;
 };
