@@ -113,6 +113,8 @@ static int jit_init(struct bn_jit *j, const struct bn_jit_in *in,
 	u32 store = opt_field(opts, offsetof(struct bn_jit_opts, code_store));
 
 	j->in = in;
+	j->insns = in->insns;
+	j->meta = in->meta;
 	j->passes = ((1u << BN_PASS__COUNT) - 1) &
 		    ~opt_field(opts, offsetof(struct bn_jit_opts, disabled_passes));
 	j->max_code = store ? store : BN_CODE_STORE_DEFAULT - BN_LOAD_BASE;

@@ -284,6 +284,7 @@ struct jit_frame {
 /**
  * struct bn_jit - the JIT context of one compilation
  * @in: the program
+ * @insns, @meta: @in->insns and @in->meta, one load closer
  * @env: allocator and log
  * @passes: enabled passes, bit (1 << BN_PASS_x)
  * @ji: per eBPF instruction decisions
@@ -308,6 +309,8 @@ struct jit_frame {
  */
 struct bn_jit {
 	const struct bn_jit_in *in;
+	const struct bpf_insn *insns;
+	const struct bn_insn_meta *meta;
 	const struct bn_jit_env *env;
 	u32 passes;
 	struct jit_insn *ji;
@@ -341,12 +344,12 @@ static inline bool jit_pass_on(const struct bn_jit *j, enum bn_jit_pass p)
 
 static inline const struct bpf_insn *jit_insn(const struct bn_jit *j, u32 i)
 {
-	return &j->in->insns[i];
+	return &j->insns[i];
 }
 
 static inline const struct bn_insn_meta *jit_meta(const struct bn_jit *j, u32 i)
 {
-	return &j->in->meta[i];
+	return &j->meta[i];
 }
 
 static inline u32 jit_size(u8 code)
