@@ -29,26 +29,50 @@
 
 #define JI_FAINT	0x80000000	/* liveness: pure, and nothing reads its result */
 
+/*
+ * Opcode classes the passes test on every instruction, one table lookup
+ * each: OP_PROPS() of every opcode, built at compile time.
+ */
+#define OPP_ALU		0x01	/* BPF_ALU, BPF_ALU64 */
+#define OPP_JMP		0x02	/* BPF_JMP, BPF_JMP32 */
+#define OPP_CJMP	0x04	/* conditional jump */
+#define OPP_MEMW	0x08	/* BPF_ST, BPF_STX */
+#define OPP_WDST	0x10	/* writes dst: ALU, LDX, LD_IMM64 */
+
+#define OPP_IS_ALU(c)	(BPF_CLASS(c) == BPF_ALU || BPF_CLASS(c) == BPF_ALU64)
+#define OPP_IS_JMP(c)	(BPF_CLASS(c) == BPF_JMP || BPF_CLASS(c) == BPF_JMP32)
+#define OP_PROPS(c)							\
+	((OPP_IS_ALU(c) ? OPP_ALU : 0) |				\
+	 (OPP_IS_JMP(c) ? OPP_JMP : 0) |				\
+	 (OPP_IS_JMP(c) && BPF_OP(c) != BPF_JA && BPF_OP(c) != BPF_CALL &&	\
+	  BPF_OP(c) != BPF_EXIT ? OPP_CJMP : 0) |			\
+	 (BPF_CLASS(c) == BPF_STX || BPF_CLASS(c) == BPF_ST ? OPP_MEMW : 0) | \
+	 (OPP_IS_ALU(c) || BPF_CLASS(c) == BPF_LDX ||			\
+	  (c) == (BPF_LD | BPF_IMM | BPF_DW) ? OPP_WDST : 0))
+#define OPP4(c)		OP_PROPS(c), OP_PROPS((c) + 1), OP_PROPS((c) + 2), OP_PROPS((c) + 3)
+#define OPP16(c)	OPP4(c), OPP4((c) + 4), OPP4((c) + 8), OPP4((c) + 12)
+#define OPP64(c)	OPP16(c), OPP16((c) + 16), OPP16((c) + 32), OPP16((c) + 48)
+
+static const u8 op_props[256] = { OPP64(0), OPP64(64), OPP64(128), OPP64(192) };
+
 static bool is_jmp_class(u8 code)
 {
-	return BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32;
+	return op_props[code] & OPP_JMP;
 }
 
 static bool is_cond_jmp(u8 code)
 {
-	u8 op = BPF_OP(code);
-
-	return is_jmp_class(code) && op != BPF_JA && op != BPF_CALL && op != BPF_EXIT;
+	return op_props[code] & OPP_CJMP;
 }
 
 static bool is_alu_class(u8 code)
 {
-	return BPF_CLASS(code) == BPF_ALU || BPF_CLASS(code) == BPF_ALU64;
+	return op_props[code] & OPP_ALU;
 }
 
 static bool is_mem_write(u8 code)
 {
-	return BPF_CLASS(code) == BPF_STX || BPF_CLASS(code) == BPF_ST;
+	return op_props[code] & OPP_MEMW;
 }
 
 static s64 jmp_target(const struct bn_jit *j, u32 i)
@@ -76,8 +100,7 @@ static int check_subprogs(struct bn_jit *j)
 
 static bool writes_dst(u8 code)
 {
-	return is_alu_class(code) || BPF_CLASS(code) == BPF_LDX ||
-	       code == (BPF_LD | BPF_IMM | BPF_DW);
+	return op_props[code] & OPP_WDST;
 }
 
 static void default_bytes(struct jit_insn *ji, u32 size)
