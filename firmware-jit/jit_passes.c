@@ -1445,6 +1445,8 @@ static void ws_kill(const struct bn_jit *j, struct jit_coalesce *c, u32 i, bool 
 		written = R(insn->dst_reg);
 	if (defs && insn->code == (BPF_JMP | BPF_CALL))
 		written = R_CLOBBER;
+	if (defs ? !written : !is_mem_write(insn->code) && insn->code != (BPF_JMP | BPF_CALL))
+		return;	/* renames nothing, clobbers nothing */
 	for (k = 0; k < JIT_NGROUPS; k++) {
 		c->cur.names[k] &= ~written;
 		if (!defs && c->cur.g[k] != JIT_NO_GROUP &&
