@@ -1726,14 +1726,14 @@ static u8 coalesce_class(const struct bn_jit *j, u32 i)
 	enum jit_base b;
 	s32 off;
 
+	if (BPF_CLASS(insn->code) != BPF_LDX && !is_mem_write(insn->code))
+		return JC_OTHER;	/* neither a load nor a store */
 	if (is_pkt_load(j, i))
 		return JC_PKT_LOAD;
 	if (is_map_load(j, i))
 		return JC_MAP_LOAD;
 	if (is_pkt_store(j, i))
 		return JC_PKT_STORE;
-	if (BPF_CLASS(insn->code) != BPF_LDX && !is_mem_write(insn->code))
-		return JC_OTHER;
 	b = jit_mem_base(j, i, &off);
 	return b == JB_PKT || b == JB_BAD ? JC_PKT_OTHER : JC_OTHER;
 }
