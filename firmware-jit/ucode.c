@@ -156,6 +156,9 @@ static const u8 op_unused[256][sizeof(struct bn_ucode)] = {
 #undef BN_INSN
 };
 
+_Static_assert(FIELD_MAX(BN_F_DST) == BN_OPND_NONE && FIELD_MAX(BN_F_SRCA) == BN_OPND_NONE &&
+	       FIELD_MAX(BN_F_SRCB) == BN_OPND_NONE,
+	       "every operand of a valid kind fits its field");
 _Static_assert(sizeof(u16) == 2 && sizeof(((struct bn_ucode *)0)->imm16) == 2 &&
 	       sizeof(((struct bn_ucode *)0)->target) == 2,
 	       "ZB2() covers the two bytes of imm16 and target");
@@ -317,13 +320,16 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 		return -EINVAL;
 	}
 	w |= FIELD_PREP(BN_F_OPC, u->op);
-	/* Unused operand fields stay 0, so an all-zero word is a nop. */
+	/*
+	 * Unused operand fields stay 0, so an all-zero word is a nop.  A used
+	 * operand passed check_ports(): a valid kind, so within 10 bits.
+	 */
 	if (uses & U_DST)
-		FIT(BN_F_DST, u->dst, "dst");
+		w |= FIELD_PREP(BN_F_DST, u->dst);
 	if (uses & U_SRCA)
-		FIT(BN_F_SRCA, u->srca, "srca");
+		w |= FIELD_PREP(BN_F_SRCA, u->srca);
 	if (uses & U_SRCB)
-		FIT(BN_F_SRCB, u->srcb, "srcb");
+		w |= FIELD_PREP(BN_F_SRCB, u->srcb);
 	switch (in->fmt) {
 	case BN_FMT_ALU:
 	case BN_FMT_LDF:
