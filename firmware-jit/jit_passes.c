@@ -698,8 +698,8 @@ static u32 succs(const struct bn_jit *j, u32 i, u32 *s)
 }
 
 /* One backward step; returns true if the live-in sets of @i changed. */
-static inline bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
-			     bool faint)
+static __always_inline bool live_step(struct bn_jit *j, u32 i, u16 *in,
+				      struct jit_ud *ud, bool faint)
 {
 	struct jit_insn *ji = &j->ji[i];
 	u16 lo = 0, hi = 0, nlo, nhi;
