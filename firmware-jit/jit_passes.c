@@ -698,21 +698,21 @@ static u32 succs(const struct bn_jit *j, u32 i, u32 *s)
 }
 
 /* One backward step; returns true if the live-in sets of @i changed. */
-static __always_inline bool live_step(struct bn_jit *j, u32 i, u16 *in,
-				      struct jit_ud *ud, bool faint)
+static __always_inline bool live_step(struct bn_jit *j, u32 i, struct jit_ud *ud,
+				      bool faint)
 {
 	struct jit_insn *ji = &j->ji[i];
 	u16 lo = 0, hi = 0, nlo, nhi;
 	u32 k;
 
 	for (k = 0; k < ud->nsucc; k++) {
-		lo |= in[2 * ud->succ[k]];
-		hi |= in[2 * ud->succ[k] + 1];
+		lo |= j->ji[ud->succ[k]].live_in;
+		hi |= j->ji[ud->succ[k]].live_in_hi;
 	}
 	if (ud->callee >= 0) {
 		/* a bpf-to-bpf call reads the arguments its callee reads */
-		ud->use = in[2 * ud->callee] & R_ARGS;
-		ud->use_hi = in[2 * ud->callee + 1] & R_ARGS;
+		ud->use = j->ji[ud->callee].live_in & R_ARGS;
+		ud->use_hi = j->ji[ud->callee].live_in_hi & R_ARGS;
 	}
 	ji->live = lo;
 	ji->live_hi = hi;
@@ -725,10 +725,10 @@ static __always_inline bool live_step(struct bn_jit *j, u32 i, u16 *in,
 		nlo = (lo & ~ud->def) | ud->use;
 		nhi = (hi & ~ud->def_hi) | ud->use_hi | (hi & ud->hd ? ud->use_hd : 0);
 	}
-	if (nlo == in[2 * i] && nhi == in[2 * i + 1])
+	if (nlo == ji->live_in && nhi == ji->live_in_hi)
 		return false;
-	in[2 * i] = nlo;
-	in[2 * i + 1] = nhi;
+	ji->live_in = nlo;
+	ji->live_in_hi = nhi;
 	return true;
 }
 
@@ -767,12 +767,10 @@ static void pass_liveness(struct bn_jit *j)
 	bool back = j->back_edges;
 	struct jit_ud *ud = NULL, one;
 	u32 i, rounds = 0;
-	u16 *in;
 
-	in = env->alloc(env->priv, 4 * j->in->len);
 	if (back)
 		ud = env->alloc(env->priv, j->in->len * sizeof(*ud));
-	if (!in || (back && !ud)) {
+	if (back && !ud) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -782,7 +780,7 @@ static void pass_liveness(struct bn_jit *j)
 			if (j->ji[i].flags & JI_HALF)
 				continue;
 			ud_fill(j, i, &one);
-			live_step(j, i, in, &one, faint);
+			live_step(j, i, &one, faint);
 		}
 		goto out;
 	}
@@ -793,7 +791,7 @@ static void pass_liveness(struct bn_jit *j)
 		changed = false;
 		for (i = j->in->len; i-- > 0;)
 			if (!(j->ji[i].flags & JI_HALF))
-				changed |= live_step(j, i, in, &ud[i], faint);
+				changed |= live_step(j, i, &ud[i], faint);
 	}
 out:
 #ifdef JIT_PROFILE
@@ -804,7 +802,6 @@ out:
 		env->print(env->priv, m);
 	}
 #endif
-	env->free(env->priv, in);
 	env->free(env->priv, ud);
 }
 

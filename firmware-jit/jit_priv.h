@@ -187,6 +187,7 @@ static inline bool jv_is_zero(const struct jv *v)
  *	store group (JI_WC)
  * @live: eBPF registers whose low word is read after the instruction
  * @live_hi: eBPF registers whose high word is read after it
+ * @live_in, @live_in_hi: the same before the instruction (liveness' own)
  * @xreg, @yreg: fused operand registers (JI_FX, JI_FY)
  * @yshc, @yshamt: shifter applied to @yreg (JI_FY)
  * @k: JI_KSRC (ALU, jumps, stores): value of the folded source operand
@@ -202,6 +203,7 @@ struct jit_insn {
 	u16 live_hi;
 	u8 xreg, yreg;
 	u8 yshc, yshamt;
+	u16 live_in, live_in_hi;
 	union {
 		u64 k;
 		s8 bytes[8];
