@@ -103,12 +103,19 @@ static bool writes_dst(u8 code)
 	return op_props[code] & OPP_WDST;
 }
 
-static void default_bytes(struct jit_insn *ji, u32 size)
-{
-	u32 k;
+/* A load's picks before fuse_field: byte k of the result is byte k read, then 0. */
+#define Z	JI_BYTE_ZERO
+static const s8 default_picks[4][8] = {		/* by BPF_SIZE() >> 3 */
+	[BPF_W >> 3]	= { 0, 1, 2, 3, Z, Z, Z, Z },
+	[BPF_H >> 3]	= { 0, 1, Z, Z, Z, Z, Z, Z },
+	[BPF_B >> 3]	= { 0, Z, Z, Z, Z, Z, Z, Z },
+	[BPF_DW >> 3]	= { 0, 1, 2, 3, 4, 5, 6, 7 },
+};
+#undef Z
 
-	for (k = 0; k < 8; k++)
-		ji->bytes[k] = k < size ? (s32)k : JI_BYTE_ZERO;
+static void default_bytes(struct jit_insn *ji, u8 code)
+{
+	__builtin_memcpy(ji->bytes, default_picks[BPF_SIZE(code) >> 3], sizeof(ji->bytes));
 }
 
 /* LD_IMM64: a second half, and a constant or a map index the image has. */
@@ -174,7 +181,7 @@ static void check_insn(struct bn_jit *j, u32 i)
 		check_ldimm64(j, i);
 	}
 	if (BPF_CLASS(insn->code) == BPF_LDX)
-		default_bytes(&j->ji[i], jit_size(insn->code));
+		default_bytes(&j->ji[i], insn->code);
 	if (insn->code == (BPF_JMP | BPF_CALL))
 		j->ji[i].flags |= JI_CALLS;
 }
@@ -196,8 +203,8 @@ static s32 sub_of_call(const struct bn_jit *j, u32 i);
 /*
  * What later stages would otherwise each sweep the program for: the
  * registers a callee saves and whether it calls (frames), bpf-to-bpf calls
- * and backward ones (frames, liveness), how many loads, stores and jumps
- * there are (pkt_coalesce).
+ * and backward ones (frames, liveness).  The structure pass also counts
+ * loads, stores and jumps (pkt_coalesce).
  */
 static void insn_facts(struct bn_jit *j, u32 i)
 {
@@ -216,9 +223,6 @@ static void insn_facts(struct bn_jit *j, u32 i)
 		if (callee > 0 && j->in->subprogs[callee].start <= i)
 			j->back_edges = true;
 	}
-	j->nldx += BPF_CLASS(insn->code) == BPF_LDX;
-	j->nstores += is_mem_write(insn->code);
-	j->njumps += is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA);
 }
 
 /* The last instruction of a subprogram must not fall through. */
@@ -244,7 +248,7 @@ int jit_pass_structure(struct bn_jit *j)
 {
 	const struct bn_jit_in *in = j->in;
 	bool zext = jit_pass_on(j, BN_PASS_zext);
-	u32 i, k = 0, next_sub;
+	u32 i, k = 0, next_sub, nldx = 0, nstores = 0, njumps = 0;
 	u8 code;
 
 	if (check_subprogs(j))
@@ -267,7 +271,14 @@ int jit_pass_structure(struct bn_jit *j)
 		check_insn(j, i);
 		ji->flags |= meta_flags(&in->insns[i], jit_meta(j, i), zext);
 		insn_facts(j, i);
+		code = in->insns[i].code;
+		nldx += BPF_CLASS(code) == BPF_LDX;
+		nstores += is_mem_write(code);
+		njumps += is_cond_jmp(code) || code == (BPF_JMP | BPF_JA);
 	}
+	j->nldx = nldx;
+	j->nstores = nstores;
+	j->njumps = njumps;
 	for (i = 0; i < in->len && !j->error; i++) {
 		if (j->ji[i].flags & JI_HALF)
 			continue;	/* code 0: neither a jump nor an end */
