@@ -2081,6 +2081,19 @@ static void out_put(struct bn_jit *j, struct uc_out *o, u32 u)
 	o->n++;
 }
 
+/* Copy instructions [@u, @u + @n), none of them a branch to rewrite, to @o. */
+static void out_run(struct bn_jit *j, struct uc_out *o, u32 *map, u32 u, u32 n)
+{
+	u32 k;
+
+	for (k = 0; k < n; k++)
+		map[u + k] = o->n + k;
+	__builtin_memcpy(o->code + o->n, j->code + u, n * sizeof(*o->code));
+	__builtin_memcpy(o->tag + o->n, j->tag + u, n * sizeof(*o->tag));
+	__builtin_memcpy(o->tgt + o->n, j->tgt + u, n * sizeof(*o->tgt));
+	o->n += n;
+}
+
 /* Instructions that may be copied into an unconditional branch's slots. */
 static u32 fill_from_target(const struct bn_jit *j, u32 t)
 {
@@ -2160,7 +2173,7 @@ static void pass_branch_rewrite(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	struct uc_out o = { 0 };
-	u32 *map, u, nbr = 0;
+	u32 *map, u, e, nbr = 0;
 
 	for (u = 0; u < j->ncode; u++)
 		nbr += uc_op(j, u) == BN_OP_br;
@@ -2176,6 +2189,13 @@ static void pass_branch_rewrite(struct bn_jit *j)
 		goto out;
 	}
 	for (u = 0; u < j->ncode; u++) {
+		if (j->tag[u] != BN_RELOC_BR_REL) {	/* a run post_branch() leaves */
+			for (e = u + 1; e < j->ncode && j->tag[e] != BN_RELOC_BR_REL; e++)
+				;
+			out_run(j, &o, map, u, e - u);
+			u = e - 1;
+			continue;
+		}
 		map[u] = o.n;
 		if (!post_branch(j, &o, u))
 			out_put(j, &o, u);
