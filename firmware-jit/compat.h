@@ -38,9 +38,6 @@ typedef __s64 s64;
 	(!((((u64)(val)) << __bf_shf(mask)) & ~(u64)(mask)))
 #define FIELD_MAX(mask)		((typeof(mask))((mask) >> __bf_shf(mask)))
 
-#ifndef __always_inline
-#define __always_inline		inline __attribute__((__always_inline__))
-#endif
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define WARN_ON_ONCE(c)		(!!(c))
 #define ENOTSUPP		524	/* kernel-internal, as in the kernel */

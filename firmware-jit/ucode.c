@@ -137,15 +137,15 @@ static const u16 op_uses[256] = {
  * and padding are 0 here; operands are checked against BN_OPND_NONE.
  */
 #define ZB(fld, grp, uses)						\
-	[offsetof(struct bn_ucode, fld)] = (uses) & (grp) ? 0 : 0xff
-#define ZB2(fld, grp, uses)						\
-	ZB(fld, grp, uses), [offsetof(struct bn_ucode, fld) + 1] = (uses) & (grp) ? 0 : 0xff
+	[offsetof(struct bn_ucode, fld) ...				\
+	 offsetof(struct bn_ucode, fld) + sizeof(((struct bn_ucode *)0)->fld) - 1] = \
+		(uses) & (grp) ? 0 : 0xff
 #define ZMASK(uses) {							\
 	ZB(shc, U_SHF, uses), ZB(shamt, U_SHF, uses),			\
 	ZB(mask, U_LDF, uses), ZB(zf, U_LDF, uses),			\
-	ZB2(imm16, U_IMM, uses), ZB(bsh, U_IMM, uses), ZB(inv, U_IMM, uses), \
+	ZB(imm16, U_IMM, uses), ZB(bsh, U_IMM, uses), ZB(inv, U_IMM, uses), \
 	ZB(cond, U_COND, uses), ZB(defer, U_DEFER, uses),		\
-	ZB2(target, U_TGTPC, uses),					\
+	ZB(target, U_TGTPC, uses),					\
 	ZB(tgt, U_MEM, uses), ZB(xfer, U_MEM, uses), ZB(len, U_MEM, uses), \
 	ZB(sig, U_MEM, uses), ZB(swap, U_MEM, uses),			\
 	ZB(csr, U_CSR, uses), ZB(sigmask, U_SIGM, uses), ZB(fwid, U_FWID, uses) }
@@ -159,9 +159,6 @@ static const u8 op_unused[256][sizeof(struct bn_ucode)] = {
 _Static_assert(FIELD_MAX(BN_F_DST) == BN_OPND_NONE && FIELD_MAX(BN_F_SRCA) == BN_OPND_NONE &&
 	       FIELD_MAX(BN_F_SRCB) == BN_OPND_NONE,
 	       "every operand of a valid kind fits its field");
-_Static_assert(sizeof(u16) == 2 && sizeof(((struct bn_ucode *)0)->imm16) == 2 &&
-	       sizeof(((struct bn_ucode *)0)->target) == 2,
-	       "ZB2() covers the two bytes of imm16 and target");
 
 /* Unused operand fields hold NONE; unused value fields hold 0. */
 static u16 opnd_default(u16 uses, u16 bit, u16 val)
