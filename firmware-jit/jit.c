@@ -139,9 +139,9 @@ static void jit_translate(struct bn_jit *j)
 		struct jit_insn *ji = &j->ji[i];
 
 		j->cur = i;
-		if (ji->flags & JI_LABEL)
+		if (ji->flags & JI_LABEL)	/* subprogram starts are labels too */
 			jit_kc_forget(j);
-		if (in->subprogs[ji->sub].start == i) {
+		if ((ji->flags & JI_LABEL) && in->subprogs[ji->sub].start == i) {
 			jit_kc_forget(j);
 			j->frames[ji->sub].entry = j->ncode;
 			jit_prologue(j, ji->sub);
