@@ -183,13 +183,15 @@ static bool has_target(u64 word)
 /*
  * Write every branch target into its word (image-relative; BR_REL adds the
  * base).  The word was encoded (bn_encode()) with every other field; only
- * the target field changes, checked to fit first.
+ * the target field changes, checked to fit first.  Counts the relocations.
  */
 static void jit_patch(struct bn_jit *j)
 {
 	u32 u;
 
+	j->nrelocs = 0;
 	for (u = 0; u < j->ncode && !j->error; u++) {
+		j->nrelocs += !!j->tag[u];
 		if (j->tag[u] != BN_RELOC_BR_REL)
 			continue;
 		if (j->tgt[u] + BN_LOAD_BASE > FIELD_MAX(BN_F_TARGET)) {
@@ -205,15 +207,6 @@ static void jit_patch(struct bn_jit *j)
 }
 
 /* ---- image --------------------------------------------------------------------------------- */
-
-static u32 jit_nrelocs(const struct bn_jit *j)
-{
-	u32 u, n = 0;
-
-	for (u = 0; u < j->ncode; u++)
-		n += !!j->tag[u];
-	return n;
-}
 
 static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nrelocs,
 		      u32 nlines)
@@ -231,11 +224,13 @@ static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nreloc
 	h->flags = jit_le16(j->img_flags);
 }
 
-static void write_relocs(const struct bn_jit *j, struct bn_image_reloc *r)
+/* The code words, and after them a relocation for each tagged one. */
+static void write_code(const struct bn_jit *j, __le64 *code, struct bn_image_reloc *r)
 {
 	u32 u;
 
 	for (u = 0; u < j->ncode; u++) {
+		code[u] = jit_le64(j->code[u]);
 		if (!j->tag[u])
 			continue;
 		r->insn = jit_le32(u);
@@ -254,7 +249,7 @@ static void write_relocs(const struct bn_jit *j, struct bn_image_reloc *r)
  */
 static int jit_write_image(struct bn_jit *j, void **img, size_t *img_len, bool lines)
 {
-	u32 nrelocs = jit_nrelocs(j), nlines = lines ? j->in->len : 0, k;
+	u32 nrelocs = j->nrelocs, nlines = lines ? j->in->len : 0, k;
 	size_t len = sizeof(struct bn_image_hdr) + j->ncode * 8 +
 		     nrelocs * sizeof(struct bn_image_reloc) +
 		     j->in->nmaps * sizeof(struct bn_image_map) + nlines * 4;
@@ -266,9 +261,7 @@ static int jit_write_image(struct bn_jit *j, void **img, size_t *img_len, bool l
 		return -ENOMEM;
 	write_hdr(j, (struct bn_image_hdr *)p, nrelocs, nlines);
 	code = (__le64 *)(p + sizeof(struct bn_image_hdr));
-	for (k = 0; k < j->ncode; k++)
-		code[k] = jit_le64(j->code[k]);
-	write_relocs(j, (struct bn_image_reloc *)(code + j->ncode));
+	write_code(j, code, (struct bn_image_reloc *)(code + j->ncode));
 	if (j->in->nmaps)
 		__builtin_memcpy(code + j->ncode + 2 * nrelocs, j->in->maps,
 				 j->in->nmaps * sizeof(struct bn_image_map));

@@ -295,6 +295,7 @@ struct jit_frame {
  *	bn_reloc_type or 0) and, for branches, the target (JIT_TGT_*), for
  *	helpers/maps the relocation argument
  * @ncode, @cap, @max_code: instructions emitted, allocated room, code store
+ * @nrelocs: instructions with a relocation, counted by the final fix-up
  * @error, @err_insn: the first error and where it happened (sticky)
  * @cur: eBPF instruction being translated
  * @gprs, @xfers: registers used (image header)
@@ -321,6 +322,7 @@ struct bn_jit {
 	u8 *tag;
 	u32 *tgt;
 	u32 ncode, cap, max_code;
+	u32 nrelocs;
 	int error;
 	u32 err_insn;
 	u32 cur;
