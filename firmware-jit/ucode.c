@@ -156,8 +156,11 @@ static const u8 op_unused[256][sizeof(struct bn_ucode)] = {
 #undef BN_INSN
 };
 
-_Static_assert(FIELD_MAX(BN_F_DST) == BN_OPND_NONE && FIELD_MAX(BN_F_SRCA) == BN_OPND_NONE &&
-	       FIELD_MAX(BN_F_SRCB) == BN_OPND_NONE,
+/* (the kernel's FIELD_MAX() is no constant expression) */
+#define OPND_FIELD_MAX(f)	((f) >> __builtin_ctzll(f))
+_Static_assert(OPND_FIELD_MAX(BN_F_DST) == BN_OPND_NONE &&
+	       OPND_FIELD_MAX(BN_F_SRCA) == BN_OPND_NONE &&
+	       OPND_FIELD_MAX(BN_F_SRCB) == BN_OPND_NONE,
 	       "every operand of a valid kind fits its field");
 
 /* Unused operand fields hold NONE; unused value fields hold 0. */
