@@ -3,12 +3,14 @@
  * The JIT's analyses and its named passes (BN_JIT_PASSES).
  *
  * Before translation, in order:
- *   structure      labels, LD_IMM64 halves, subprograms, opcode checks
+ *   structure      labels, LD_IMM64 halves, subprograms, opcode checks;
+ *                  in the same sweep imm_fold: constant source registers
+ *                  become immediates, identities are found
  *   frames         LM frame layout of each subprogram, stack_size
- *   imm_fold       constant source registers become immediates; identities
  *   liveness       which low and high words the generated code reads later
- *                  (always computed; dce also drops faint definitions)
- *   dce            unreachable code, dead definitions, no-ops
+ *                  (always computed; dce also drops faint definitions);
+ *                  dce marks each instruction once its liveness is final:
+ *                  unreachable code, dead definitions, no-ops
  *   fuse_shift     mov/shift feeding an ALU op -> one three-operand alu_shf
  *   fuse_field     load + mask/shift/byte swap/merge -> ld_field picks
  *   pkt_coalesce   packet loads of an extended block -> one memory command
@@ -199,6 +201,7 @@ static void check_jump(struct bn_jit *j, u32 i)
 
 static bool is_pcall(const struct bpf_insn *insn);
 static s32 sub_of_call(const struct bn_jit *j, u32 i);
+static inline void imm_fold_insn(struct bn_jit *j, u32 i);
 
 /*
  * What later stages would otherwise each sweep the program for: the
@@ -247,7 +250,7 @@ static void check_end(struct bn_jit *j, u32 i)
 int jit_pass_structure(struct bn_jit *j)
 {
 	const struct bn_jit_in *in = j->in;
-	bool zext = jit_pass_on(j, BN_PASS_zext);
+	bool zext = jit_pass_on(j, BN_PASS_zext), fold = jit_pass_on(j, BN_PASS_imm_fold);
 	u32 i, k = 0, next_sub, nldx = 0, nstores = 0, njumps = 0;
 	u8 code;
 
@@ -270,6 +273,8 @@ int jit_pass_structure(struct bn_jit *j)
 			continue;
 		check_insn(j, i);
 		ji->flags |= meta_flags(&in->insns[i], jit_meta(j, i), zext);
+		if (fold)
+			imm_fold_insn(j, i);
 		insn_facts(j, i);
 		code = in->insns[i].code;
 		nldx += BPF_CLASS(code) == BPF_LDX;
@@ -446,28 +451,27 @@ static void fold_src(struct bn_jit *j, u32 i)
 	}
 }
 
-static void pass_imm_fold(struct bn_jit *j)
+/*
+ * imm_fold of instruction @i (not an LD_IMM64 half).  It needs nothing but
+ * the instruction and its metadata, so the structure pass runs it in its
+ * own sweep (after meta_flags()), when the pass is on.
+ */
+static inline void imm_fold_insn(struct bn_jit *j, u32 i)
 {
-	u32 i;
+	const struct bpf_insn *insn = jit_insn(j, i);
+	struct jit_insn *ji = &j->ji[i];
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	u64 k;
 
-	for (i = 0; i < j->in->len; i++) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-		struct jit_insn *ji = &j->ji[i];
-		bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
-		u64 k;
-
-		if (ji->flags & JI_HALF)
-			continue;
-		fold_src(j, i);
-		if (!is_alu_class(insn->code) || BPF_OP(insn->code) == BPF_MOV ||
-		    BPF_OP(insn->code) == BPF_END || BPF_OP(insn->code) == BPF_NEG)
-			continue;
-		if (BPF_SRC(insn->code) == BPF_X && !(ji->flags & JI_KSRC))
-			continue;
-		k = ji->flags & JI_KSRC ? ji->k : (u64)(s64)insn->imm;
-		if (alu_is_ident(BPF_OP(insn->code), k, is64))
-			ji->flags |= JI_IDENT;
-	}
+	fold_src(j, i);
+	if (!is_alu_class(insn->code) || BPF_OP(insn->code) == BPF_MOV ||
+	    BPF_OP(insn->code) == BPF_END || BPF_OP(insn->code) == BPF_NEG)
+		return;
+	if (BPF_SRC(insn->code) == BPF_X && !(ji->flags & JI_KSRC))
+		return;
+	k = ji->flags & JI_KSRC ? ji->k : (u64)(s64)insn->imm;
+	if (alu_is_ident(BPF_OP(insn->code), k, is64))
+		ji->flags |= JI_IDENT;
 }
 
 /* ---- liveness --------------------------------------------------------------------------------- */
@@ -758,6 +762,8 @@ static inline void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
 	}
 }
 
+static inline void dce_insn(struct bn_jit *j, u32 i);
+
 /**
  * pass_liveness() - backward liveness of low and high words
  * @j: JIT
@@ -792,6 +798,8 @@ static void pass_liveness(struct bn_jit *j)
 				continue;
 			ud_fill(j, i, &one);
 			live_step(j, i, &one, faint);
+			if (faint)	/* i's liveness is final: dce it now */
+				dce_insn(j, i);
 		}
 		goto out;
 	}
@@ -804,6 +812,9 @@ static void pass_liveness(struct bn_jit *j)
 			if (!(j->ji[i].flags & JI_HALF))
 				changed |= live_step(j, i, &ud[i], faint);
 	}
+	for (i = 0; faint && i < j->in->len; i++)
+		if (!(j->ji[i].flags & JI_HALF))
+			dce_insn(j, i);
 out:
 #ifdef JIT_PROFILE
 	{
@@ -829,19 +840,13 @@ static bool is_noop(const struct bn_jit *j, u32 i)
 	return BPF_CLASS(insn->code) == BPF_ALU64 && (j->ji[i].flags & JI_IDENT);
 }
 
-static void pass_dce(struct bn_jit *j)
+/* dce of instruction @i (not an LD_IMM64 half), once its liveness is final. */
+static inline void dce_insn(struct bn_jit *j, u32 i)
 {
-	u32 i;
+	struct jit_insn *ji = &j->ji[i];
 
-	for (i = 0; i < j->in->len; i++) {
-		struct jit_insn *ji = &j->ji[i];
-
-		if (ji->flags & JI_HALF)
-			continue;
-		if ((ji->flags & (JI_DEAD | JI_FAINT)) ||
-		    is_noop(j, i))
-			ji->flags |= JI_SKIP;
-	}
+	if ((ji->flags & (JI_DEAD | JI_FAINT)) || is_noop(j, i))
+		ji->flags |= JI_SKIP;
 }
 
 /* ---- fuse_shift ------------------------------------------------------------------------------------ */
@@ -1905,11 +1910,8 @@ static void frames_add_wc(struct bn_jit *j)
  */
 void jit_run_passes(struct bn_jit *j)
 {
-	if (jit_pass_on(j, BN_PASS_imm_fold))
-		JIT_PHASE(j, "imm_fold", pass_imm_fold(j));
+	/* imm_fold ran in the structure sweep; dce runs inside liveness */
 	JIT_PHASE(j, "liveness", pass_liveness(j));
-	if (jit_pass_on(j, BN_PASS_dce))
-		JIT_PHASE(j, "dce", pass_dce(j));
 	if (jit_pass_on(j, BN_PASS_fuse_field))
 		JIT_PHASE(j, "fuse_field", pass_fuse_field(j));
 	if (jit_pass_on(j, BN_PASS_fuse_shift))
