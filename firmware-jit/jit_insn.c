@@ -727,47 +727,9 @@ static const char *const reg_type_name[] = {
 	[BN_REG_MAP_PTR] = "a map pointer",
 };
 
-static const struct bn_reg_info *base_info(const struct bn_jit *j, u32 i)
-{
-	const struct bpf_insn *insn = jit_insn(j, i);
-
-	return BPF_CLASS(insn->code) == BPF_LDX ? &jit_meta(j, i)->src :
-						   &jit_meta(j, i)->dst;
-}
-
-static u8 base_reg(const struct bn_jit *j, u32 i)
-{
-	const struct bpf_insn *insn = jit_insn(j, i);
-
-	return BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg : insn->dst_reg;
-}
-
-/* What memory insn @i reaches; *off: the pointer's offset for JB_LM. */
-enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off)
-{
-	const struct bn_reg_info *ri = base_info(j, i);
-
-	*off = 0;
-	if (base_reg(j, i) == JIT_REG_R10)
-		return JB_LM;
-	switch (ri->type) {
-	case BN_REG_CTX:
-		return JB_CTX;
-	case BN_REG_PACKET:
-		return JB_PKT;
-	case BN_REG_MAP_VALUE:
-		return JB_MAP;
-	case BN_REG_STACK:
-		*off = ri->off;
-		return ri->flags & BN_RI_OFF_CONST ? JB_LM : JB_LMPTR;
-	default:
-		return JB_BAD;
-	}
-}
-
 static bool mem_reject(struct bn_jit *j, u32 i, enum jit_base b)
 {
-	const struct bn_reg_info *ri = base_info(j, i);
+	const struct bn_reg_info *ri = jit_base_info(j, i);
 
 	if (b != JB_BAD)
 		return false;
@@ -1201,7 +1163,8 @@ static void mem_atomic(struct bn_jit *j, u32 i)
 	k = b == JB_LM ? lm_byte(j, i, off + insn->off, size) : -1;
 	if (b != JB_LM || (k >= 0 && k % 4)) {
 		jit_fail(j, -EOPNOTSUPP, "atomic add to %s is not supported",
-			 b == JB_LM ? "a misaligned stack slot" : reg_type_name[base_info(j, i)->type]);
+			 b == JB_LM ? "a misaligned stack slot" :
+				      reg_type_name[jit_base_info(j, i)->type]);
 		return;
 	}
 	if (k < 0)

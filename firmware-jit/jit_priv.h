@@ -446,7 +446,45 @@ enum jit_base {
 	JB_LMPTR,	/* stack through an address: LM memory commands */
 };
 
-enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off);
+/* Memory operand of a load (src) or store (dst): inline, the passes ask often. */
+static inline const struct bn_reg_info *jit_base_info(const struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+
+	return BPF_CLASS(insn->code) == BPF_LDX ? &jit_meta(j, i)->src :
+						   &jit_meta(j, i)->dst;
+}
+
+static inline u8 jit_base_reg(const struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+
+	return BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg : insn->dst_reg;
+}
+
+/* What memory insn @i reaches; *off: the pointer's offset for JB_LM. */
+static inline enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off)
+{
+	const struct bn_reg_info *ri = jit_base_info(j, i);
+
+	*off = 0;
+	if (jit_base_reg(j, i) == JIT_REG_R10)
+		return JB_LM;
+	switch (ri->type) {
+	case BN_REG_CTX:
+		return JB_CTX;
+	case BN_REG_PACKET:
+		return JB_PKT;
+	case BN_REG_MAP_VALUE:
+		return JB_MAP;
+	case BN_REG_STACK:
+		*off = ri->off;
+		return ri->flags & BN_RI_OFF_CONST ? JB_LM : JB_LMPTR;
+	default:
+		return JB_BAD;
+	}
+}
+
 typedef void (*jit_cb_t)(struct bn_jit *j, u32 i);
 extern const jit_cb_t jit_instr_cb[256];
 
