@@ -537,7 +537,7 @@ static void ud_end(const struct bpf_insn *insn, u16 dh, struct jit_ud *ud)
 	ud->use_hi = BPF_SRC(insn->code) == BPF_TO_BE && insn->imm == 64 ? dh : 0;
 }
 
-static s32 shift_amount(const struct bn_jit *j, u32 i);
+static inline s32 shift_amount(const struct bn_jit *j, u32 i);
 
 static void ud_alu(const struct bn_jit *j, u32 i, struct jit_ud *ud)
 {
@@ -852,7 +852,7 @@ static inline void dce_insn(struct bn_jit *j, u32 i)
 /* ---- fuse_shift ------------------------------------------------------------------------------------ */
 
 /* The instruction after @i if it may be fused with @i, else 0. */
-static u32 fusible_next(const struct bn_jit *j, u32 i)
+static inline u32 fusible_next(const struct bn_jit *j, u32 i)
 {
 	u32 n = jit_next(j, i);
 
@@ -868,7 +868,7 @@ static bool is_op(const struct bpf_insn *insn, u8 op)
 }
 
 /* Constant shift amount of @i, or -1. */
-static s32 shift_amount(const struct bn_jit *j, u32 i)
+static inline s32 shift_amount(const struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
 	u8 op = BPF_OP(insn->code);
