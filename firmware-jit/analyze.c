@@ -758,10 +758,12 @@ static int an_check_alu(const struct an_ctx *c, u32 i)
 		return an_unsupported(c, i);
 	if (insn->dst_reg == BPF_REG_10)
 		return an_invalid(c, i);
+	if (op == BPF_END && insn->src_reg)
+		return an_invalid(c, i);
 	if (op == BPF_END)
-		return insn->src_reg || (insn->imm != 16 && insn->imm != 32 &&
-					 insn->imm != 64) ?
-		       an_invalid(c, i) : 0;
+		return insn->imm != 16 && insn->imm != 32 && insn->imm != 64 ?
+		       an_reject(c, i, -EINVAL, "byte swap width ", insn->imm, AN_NUM_DEC,
+				 " is not 16, 32 or 64") : 0;
 	if (op == BPF_NEG)
 		return x || insn->src_reg || insn->imm ? an_invalid(c, i) : 0;
 	if (x ? insn->imm != 0 : insn->src_reg != 0)

@@ -71,7 +71,6 @@ static void jit_destroy(struct bn_jit *j)
 	env->free(env->priv, j->ji);
 	env->free(env->priv, j->off);
 	env->free(env->priv, j->code);
-	env->free(env->priv, j->uc);
 	env->free(env->priv, j->tag);
 	env->free(env->priv, j->tgt);
 	env->free(env->priv, j->frames);
@@ -114,6 +113,8 @@ static int jit_init(struct bn_jit *j, const struct bn_jit_in *in,
 	u32 store = opt_field(opts, offsetof(struct bn_jit_opts, code_store));
 
 	j->in = in;
+	j->insns = in->insns;
+	j->meta = in->meta;
 	j->passes = ((1u << BN_PASS__COUNT) - 1) &
 		    ~opt_field(opts, offsetof(struct bn_jit_opts, disabled_passes));
 	j->max_code = store ? store : BN_CODE_STORE_DEFAULT - BN_LOAD_BASE;
@@ -121,7 +122,6 @@ static int jit_init(struct bn_jit *j, const struct bn_jit_in *in,
 	j->off = jit_zalloc(j, in->len + 1, sizeof(*j->off));
 	j->cap = 2 * in->len + 64 < j->max_code ? 2 * in->len + 64 : j->max_code;
 	j->code = jit_zalloc(j, j->cap, sizeof(*j->code));
-	j->uc = jit_zalloc(j, j->cap, sizeof(*j->uc));
 	j->tag = jit_zalloc(j, j->cap, sizeof(*j->tag));
 	j->tgt = jit_zalloc(j, j->cap, sizeof(*j->tgt));
 	j->frames = jit_zalloc(j, in->nsubprogs, sizeof(*j->frames));
@@ -139,9 +139,9 @@ static void jit_translate(struct bn_jit *j)
 		struct jit_insn *ji = &j->ji[i];
 
 		j->cur = i;
-		if (ji->flags & JI_LABEL)
+		if (ji->flags & JI_LABEL)	/* subprogram starts are labels too */
 			jit_kc_forget(j);
-		if (in->subprogs[ji->sub].start == i) {
+		if ((ji->flags & JI_LABEL) && in->subprogs[ji->sub].start == i) {
 			jit_kc_forget(j);
 			j->frames[ji->sub].entry = j->ncode;
 			jit_prologue(j, ji->sub);
@@ -172,35 +172,41 @@ static void jit_resolve(struct bn_jit *j)
 	}
 }
 
-/* Write every branch target into its word (image-relative; BR_REL adds the base). */
+/* Formats with a target field: BR_REL relocates only these. */
+static bool has_target(u64 word)
+{
+	u8 fmt = bn_isa[FIELD_GET(BN_F_OPC, word)].fmt;
+
+	return fmt == BN_FMT_BR || fmt == BN_FMT_BRCMP || fmt == BN_FMT_CALL;
+}
+
+/*
+ * Write every branch target into its word (image-relative; BR_REL adds the
+ * base).  The word was encoded (bn_encode()) with every other field; only
+ * the target field changes, checked to fit first.  Counts the relocations.
+ */
 static void jit_patch(struct bn_jit *j)
 {
-	const char *why;
 	u32 u;
 
+	j->nrelocs = 0;
 	for (u = 0; u < j->ncode && !j->error; u++) {
+		j->nrelocs += !!j->tag[u];
 		if (j->tag[u] != BN_RELOC_BR_REL)
 			continue;
 		if (j->tgt[u] + BN_LOAD_BASE > FIELD_MAX(BN_F_TARGET)) {
 			jit_internal(j, "branch target does not fit");
 			return;
 		}
-		j->uc[u].target = j->tgt[u];
-		if (bn_encode(&j->uc[u], &j->code[u], &why))
-			jit_internal(j, why);
+		if (!has_target(j->code[u])) {
+			jit_internal(j, "branch relocation on an instruction without a target");
+			return;
+		}
+		j->code[u] = (j->code[u] & ~BN_F_TARGET) | FIELD_PREP(BN_F_TARGET, j->tgt[u]);
 	}
 }
 
 /* ---- image --------------------------------------------------------------------------------- */
-
-static u32 jit_nrelocs(const struct bn_jit *j)
-{
-	u32 u, n = 0;
-
-	for (u = 0; u < j->ncode; u++)
-		n += !!j->tag[u];
-	return n;
-}
 
 static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nrelocs,
 		      u32 nlines)
@@ -218,11 +224,13 @@ static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nreloc
 	h->flags = jit_le16(j->img_flags);
 }
 
-static void write_relocs(const struct bn_jit *j, struct bn_image_reloc *r)
+/* The code words, and after them a relocation for each tagged one. */
+static void write_code(const struct bn_jit *j, __le64 *code, struct bn_image_reloc *r)
 {
 	u32 u;
 
 	for (u = 0; u < j->ncode; u++) {
+		code[u] = jit_le64(j->code[u]);
 		if (!j->tag[u])
 			continue;
 		r->insn = jit_le32(u);
@@ -241,7 +249,7 @@ static void write_relocs(const struct bn_jit *j, struct bn_image_reloc *r)
  */
 static int jit_write_image(struct bn_jit *j, void **img, size_t *img_len, bool lines)
 {
-	u32 nrelocs = jit_nrelocs(j), nlines = lines ? j->in->len : 0, k;
+	u32 nrelocs = j->nrelocs, nlines = lines ? j->in->len : 0, k;
 	size_t len = sizeof(struct bn_image_hdr) + j->ncode * 8 +
 		     nrelocs * sizeof(struct bn_image_reloc) +
 		     j->in->nmaps * sizeof(struct bn_image_map) + nlines * 4;
@@ -253,9 +261,7 @@ static int jit_write_image(struct bn_jit *j, void **img, size_t *img_len, bool l
 		return -ENOMEM;
 	write_hdr(j, (struct bn_image_hdr *)p, nrelocs, nlines);
 	code = (__le64 *)(p + sizeof(struct bn_image_hdr));
-	for (k = 0; k < j->ncode; k++)
-		code[k] = jit_le64(j->code[k]);
-	write_relocs(j, (struct bn_image_reloc *)(code + j->ncode));
+	write_code(j, code, (struct bn_image_reloc *)(code + j->ncode));
 	if (j->in->nmaps)
 		__builtin_memcpy(code + j->ncode + 2 * nrelocs, j->in->maps,
 				 j->in->nmaps * sizeof(struct bn_image_map));

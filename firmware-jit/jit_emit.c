@@ -152,7 +152,7 @@ void jit_fail(struct bn_jit *j, int err, const char *fmt, ...)
 /* ---- __emit: bit packing ---------------------------------------------------- */
 
 /* Registers the image uses, for the header: GPRs (any bank) and xfers. */
-static void jit_track(struct bn_jit *j, u16 o, u32 span)
+static inline void jit_track(struct bn_jit *j, u16 o, u32 span)
 {
 	u32 n;
 
@@ -178,7 +178,6 @@ int jit_grow(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	u32 cap = j->cap * 2 < j->max_code ? j->cap * 2 : j->max_code;
-	struct bn_ucode *uc;
 	u64 *code;
 	u32 *tgt;
 	u8 *tag;
@@ -189,27 +188,22 @@ int jit_grow(struct bn_jit *j)
 		return j->error;
 	}
 	code = env->alloc(env->priv, cap * sizeof(*code));
-	uc = env->alloc(env->priv, cap * sizeof(*uc));
 	tag = env->alloc(env->priv, cap);
 	tgt = env->alloc(env->priv, cap * sizeof(*tgt));
-	if (!code || !uc || !tag || !tgt) {
+	if (!code || !tag || !tgt) {
 		env->free(env->priv, code);
-		env->free(env->priv, uc);
 		env->free(env->priv, tag);
 		env->free(env->priv, tgt);
 		jit_fail(j, -ENOMEM, "out of memory");
 		return j->error;
 	}
 	__builtin_memcpy(code, j->code, j->ncode * sizeof(*code));
-	__builtin_memcpy(uc, j->uc, j->ncode * sizeof(*uc));
 	__builtin_memcpy(tag, j->tag, j->ncode);
 	__builtin_memcpy(tgt, j->tgt, j->ncode * sizeof(*tgt));
 	env->free(env->priv, j->code);
-	env->free(env->priv, j->uc);
 	env->free(env->priv, j->tag);
 	env->free(env->priv, j->tgt);
 	j->code = code;
-	j->uc = uc;
 	j->tag = tag;
 	j->tgt = tgt;
 	j->cap = cap;
@@ -235,7 +229,6 @@ static void __emit(struct bn_jit *j, struct bn_ucode *u, u8 tag, u32 tgt)
 	jit_track(j, u->srca, span);
 	jit_track(j, u->srcb, span);
 	j->code[j->ncode] = w;
-	j->uc[j->ncode] = *u;
 	j->tag[j->ncode] = tag;
 	j->tgt[j->ncode] = tgt;
 	j->ncode++;

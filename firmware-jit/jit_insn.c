@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
- * One callback per eBPF opcode, dispatched through instr_cb[], which also
+ * One callback per eBPF opcode, dispatched through jit_instr_cb[], which also
  * answers bn_jit_supported_opcode().
  *
  * 64-bit eBPF registers live in GPR pairs (Rn = GPR 2n low, 2n+1 high, both
@@ -12,57 +12,6 @@
 #include "jit_priv.h"
 
 /* ---- operands ----------------------------------------------------------------- */
-
-static bool jit_is_ptr(u8 type)
-{
-	return type >= BN_REG_CTX && type <= BN_REG_MAP_PTR;
-}
-
-/**
- * jit_hz() - is the upper half of dst (or src) known to be zero before insn @i
- * @j: JIT
- * @i: instruction
- * @src: the source register rather than the destination
- *
- * Pointers are 32-bit device addresses; scalars carry BN_RI_HI_ZERO or a
- * constant.  Only with the zext pass: without it every upper half is
- * computed and read.
- */
-bool jit_hz(const struct bn_jit *j, u32 i, bool src)
-{
-	return j->ji[i].flags & (src ? JI_HZ_SRC : JI_HZ_DST);
-}
-
-/* jit_hz() from the metadata, computed once per instruction. */
-bool jit_hz_meta(const struct bn_jit *j, u32 i, bool src)
-{
-	const struct bn_insn_meta *m = jit_meta(j, i);
-	const struct bn_reg_info *ri = src ? &m->src : &m->dst;
-	u8 r = src ? jit_insn(j, i)->src_reg : jit_insn(j, i)->dst_reg;
-
-	if (!jit_pass_on(j, BN_PASS_zext))
-		return false;
-	if (r == JIT_REG_R10 || jit_is_ptr(ri->type))
-		return true;
-	if (ri->type != BN_REG_SCALAR)
-		return false;
-	if (ri->flags & BN_RI_HI_ZERO)
-		return true;
-	return (ri->flags & BN_RI_CONST) && !(ri->value >> 32);
-}
-
-/* Must the result of insn @i write its upper half? */
-bool jit_hi_needed(const struct bn_jit *j, u32 i)
-{
-	const struct jit_insn *ji = &j->ji[i];
-	u8 d = jit_insn(j, i)->dst_reg;
-
-	if (!jit_pass_on(j, BN_PASS_zext))
-		return true;
-	if (jit_meta(j, ji->out)->flags & BN_META_HI_UNUSED)
-		return false;
-	return j->ji[ji->out].live_hi & (1u << d);
-}
 
 static struct jpair jp_reg(u8 r, bool hz)
 {
@@ -778,51 +727,13 @@ static const char *const reg_type_name[] = {
 	[BN_REG_MAP_PTR] = "a map pointer",
 };
 
-static const struct bn_reg_info *base_info(const struct bn_jit *j, u32 i)
-{
-	const struct bpf_insn *insn = jit_insn(j, i);
-
-	return BPF_CLASS(insn->code) == BPF_LDX ? &jit_meta(j, i)->src :
-						   &jit_meta(j, i)->dst;
-}
-
-static u8 base_reg(const struct bn_jit *j, u32 i)
-{
-	const struct bpf_insn *insn = jit_insn(j, i);
-
-	return BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg : insn->dst_reg;
-}
-
-/* What memory insn @i reaches; *off: the pointer's offset for JB_LM. */
-enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off)
-{
-	const struct bn_reg_info *ri = base_info(j, i);
-
-	*off = 0;
-	if (base_reg(j, i) == JIT_REG_R10)
-		return JB_LM;
-	switch (ri->type) {
-	case BN_REG_CTX:
-		return JB_CTX;
-	case BN_REG_PACKET:
-		return JB_PKT;
-	case BN_REG_MAP_VALUE:
-		return JB_MAP;
-	case BN_REG_STACK:
-		*off = ri->off;
-		return ri->flags & BN_RI_OFF_CONST ? JB_LM : JB_LMPTR;
-	default:
-		return JB_BAD;
-	}
-}
-
 static bool mem_reject(struct bn_jit *j, u32 i, enum jit_base b)
 {
-	const struct bn_reg_info *ri = base_info(j, i);
+	const struct bn_reg_info *ri = jit_base_info(j, i);
 
 	if (b != JB_BAD)
 		return false;
-	if (jit_meta(j, i)->flags & BN_META_DEAD)
+	if (j->ji[i].flags & JI_DEAD)
 		return true;	/* never runs: nothing to translate */
 	jit_fail(j, -EOPNOTSUPP, "memory access through %s is not supported",
 		 ri->type < ARRAY_SIZE(reg_type_name) ? reg_type_name[ri->type] :
@@ -1252,7 +1163,8 @@ static void mem_atomic(struct bn_jit *j, u32 i)
 	k = b == JB_LM ? lm_byte(j, i, off + insn->off, size) : -1;
 	if (b != JB_LM || (k >= 0 && k % 4)) {
 		jit_fail(j, -EOPNOTSUPP, "atomic add to %s is not supported",
-			 b == JB_LM ? "a misaligned stack slot" : reg_type_name[base_info(j, i)->type]);
+			 b == JB_LM ? "a misaligned stack slot" :
+				      reg_type_name[jit_base_info(j, i)->type]);
 		return;
 	}
 	if (k < 0)
@@ -1502,7 +1414,7 @@ static void exit_insn(struct bn_jit *j, u32 i)
 	[(cls) | (mode) | BPF_W] = cb,				\
 	[(cls) | (mode) | BPF_DW] = cb
 
-static const jit_cb_t instr_cb[256] = {
+const jit_cb_t jit_instr_cb[256] = {
 	ALU_BOTH(BPF_ADD, alu_simple),
 	ALU_BOTH(BPF_SUB, alu_simple),
 	ALU_BOTH(BPF_AND, alu_simple),
@@ -1544,12 +1456,7 @@ static const jit_cb_t instr_cb[256] = {
 	[BPF_JMP | BPF_EXIT] = exit_insn,
 };
 
-jit_cb_t jit_callback(u8 code)
-{
-	return instr_cb[code];
-}
-
 bool bn_jit_supported_opcode(__u8 code)
 {
-	return !!instr_cb[code];
+	return !!jit_instr_cb[code];
 }

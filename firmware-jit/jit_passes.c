@@ -3,12 +3,14 @@
  * The JIT's analyses and its named passes (BN_JIT_PASSES).
  *
  * Before translation, in order:
- *   structure      labels, LD_IMM64 halves, subprograms, opcode checks
+ *   structure      labels, LD_IMM64 halves, subprograms, opcode checks;
+ *                  in the same sweep imm_fold: constant source registers
+ *                  become immediates, identities are found
  *   frames         LM frame layout of each subprogram, stack_size
- *   imm_fold       constant source registers become immediates; identities
  *   liveness       which low and high words the generated code reads later
- *                  (always computed; dce also drops faint definitions)
- *   dce            unreachable code, dead definitions, no-ops
+ *                  (always computed; dce also drops faint definitions);
+ *                  dce marks each instruction once its liveness is final:
+ *                  unreachable code, dead definitions, no-ops
  *   fuse_shift     mov/shift feeding an ALU op -> one three-operand alu_shf
  *   fuse_field     load + mask/shift/byte swap/merge -> ld_field picks
  *   pkt_coalesce   packet loads of an extended block -> one memory command
@@ -29,26 +31,50 @@
 
 #define JI_FAINT	0x80000000	/* liveness: pure, and nothing reads its result */
 
+/*
+ * Opcode classes the passes test on every instruction, one table lookup
+ * each: OP_PROPS() of every opcode, built at compile time.
+ */
+#define OPP_ALU		0x01	/* BPF_ALU, BPF_ALU64 */
+#define OPP_JMP		0x02	/* BPF_JMP, BPF_JMP32 */
+#define OPP_CJMP	0x04	/* conditional jump */
+#define OPP_MEMW	0x08	/* BPF_ST, BPF_STX */
+#define OPP_WDST	0x10	/* writes dst: ALU, LDX, LD_IMM64 */
+
+#define OPP_IS_ALU(c)	(BPF_CLASS(c) == BPF_ALU || BPF_CLASS(c) == BPF_ALU64)
+#define OPP_IS_JMP(c)	(BPF_CLASS(c) == BPF_JMP || BPF_CLASS(c) == BPF_JMP32)
+#define OP_PROPS(c)							\
+	((OPP_IS_ALU(c) ? OPP_ALU : 0) |				\
+	 (OPP_IS_JMP(c) ? OPP_JMP : 0) |				\
+	 (OPP_IS_JMP(c) && BPF_OP(c) != BPF_JA && BPF_OP(c) != BPF_CALL &&	\
+	  BPF_OP(c) != BPF_EXIT ? OPP_CJMP : 0) |			\
+	 (BPF_CLASS(c) == BPF_STX || BPF_CLASS(c) == BPF_ST ? OPP_MEMW : 0) | \
+	 (OPP_IS_ALU(c) || BPF_CLASS(c) == BPF_LDX ||			\
+	  (c) == (BPF_LD | BPF_IMM | BPF_DW) ? OPP_WDST : 0))
+#define OPP4(c)		OP_PROPS(c), OP_PROPS((c) + 1), OP_PROPS((c) + 2), OP_PROPS((c) + 3)
+#define OPP16(c)	OPP4(c), OPP4((c) + 4), OPP4((c) + 8), OPP4((c) + 12)
+#define OPP64(c)	OPP16(c), OPP16((c) + 16), OPP16((c) + 32), OPP16((c) + 48)
+
+static const u8 op_props[256] = { OPP64(0), OPP64(64), OPP64(128), OPP64(192) };
+
 static bool is_jmp_class(u8 code)
 {
-	return BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32;
+	return op_props[code] & OPP_JMP;
 }
 
 static bool is_cond_jmp(u8 code)
 {
-	u8 op = BPF_OP(code);
-
-	return is_jmp_class(code) && op != BPF_JA && op != BPF_CALL && op != BPF_EXIT;
+	return op_props[code] & OPP_CJMP;
 }
 
 static bool is_alu_class(u8 code)
 {
-	return BPF_CLASS(code) == BPF_ALU || BPF_CLASS(code) == BPF_ALU64;
+	return op_props[code] & OPP_ALU;
 }
 
 static bool is_mem_write(u8 code)
 {
-	return BPF_CLASS(code) == BPF_STX || BPF_CLASS(code) == BPF_ST;
+	return op_props[code] & OPP_MEMW;
 }
 
 static s64 jmp_target(const struct bn_jit *j, u32 i)
@@ -61,7 +87,7 @@ static s64 jmp_target(const struct bn_jit *j, u32 i)
 static int check_subprogs(struct bn_jit *j)
 {
 	const struct bn_jit_in *in = j->in;
-	u32 k, i;
+	u32 k;
 
 	for (k = 0; k < in->nsubprogs; k++) {
 		if ((!k && in->subprogs[0].start) || in->subprogs[k].start >= in->len ||
@@ -71,28 +97,27 @@ static int check_subprogs(struct bn_jit *j)
 			return j->error;
 		}
 	}
-	for (k = 0, i = 0; i < in->len; i++) {
-		if (k + 1 < in->nsubprogs && in->subprogs[k + 1].start == i)
-			k++;
-		j->ji[i].sub = k;
-		if (in->subprogs[k].start == i)
-			j->ji[i].flags |= JI_LABEL;
-	}
 	return 0;
 }
 
 static bool writes_dst(u8 code)
 {
-	return is_alu_class(code) || BPF_CLASS(code) == BPF_LDX ||
-	       code == (BPF_LD | BPF_IMM | BPF_DW);
+	return op_props[code] & OPP_WDST;
 }
 
-static void default_bytes(struct jit_insn *ji, u32 size)
-{
-	u32 k;
+/* A load's picks before fuse_field: byte k of the result is byte k read, then 0. */
+#define Z	JI_BYTE_ZERO
+static const s8 default_picks[4][8] = {		/* by BPF_SIZE() >> 3 */
+	[BPF_W >> 3]	= { 0, 1, 2, 3, Z, Z, Z, Z },
+	[BPF_H >> 3]	= { 0, 1, Z, Z, Z, Z, Z, Z },
+	[BPF_B >> 3]	= { 0, Z, Z, Z, Z, Z, Z, Z },
+	[BPF_DW >> 3]	= { 0, 1, 2, 3, 4, 5, 6, 7 },
+};
+#undef Z
 
-	for (k = 0; k < 8; k++)
-		ji->bytes[k] = k < size ? (s32)k : JI_BYTE_ZERO;
+static void default_bytes(struct jit_insn *ji, u8 code)
+{
+	__builtin_memcpy(ji->bytes, default_picks[BPF_SIZE(code) >> 3], sizeof(ji->bytes));
 }
 
 /* LD_IMM64: a second half, and a constant or a map index the image has. */
@@ -115,6 +140,33 @@ static void check_ldimm64(struct bn_jit *j, u32 i)
 	}
 }
 
+/*
+ * BPF_END swaps or truncates to 16, 32 or 64 bits; any other width would
+ * make the byte picks of endian()/fuse_field index past their 8 bytes.
+ */
+static bool end_width_ok(const struct bpf_insn *insn)
+{
+	return BPF_CLASS(insn->code) != BPF_ALU || BPF_OP(insn->code) != BPF_END ||
+	       insn->imm == 16 || insn->imm == 32 || insn->imm == 64;
+}
+
+/*
+ * The metadata the passes ask for again and again, as JI_* flags: dead,
+ * upper half unused, known source value and (zext on) the upper halves
+ * jit_hz() reads.
+ */
+static u32 meta_flags(const struct bpf_insn *insn, const struct bn_insn_meta *m, bool zext)
+{
+	u32 f = (m->flags & BN_META_DEAD ? JI_DEAD : 0) |
+		(m->flags & BN_META_HI_UNUSED ? JI_HI_UNUSED : 0) |
+		(m->src.type == BN_REG_SCALAR && (m->src.flags & BN_RI_CONST) ? JI_SRC_K : 0);
+
+	if (zext)
+		f |= (jit_hz_info(&m->dst, insn->dst_reg) ? JI_HZ_DST : 0) |
+		     (jit_hz_info(&m->src, insn->src_reg) ? JI_HZ_SRC : 0);
+	return f;
+}
+
 /* Registers, opcode, LD_IMM64 pairing of one instruction. */
 static void check_insn(struct bn_jit *j, u32 i)
 {
@@ -125,11 +177,13 @@ static void check_insn(struct bn_jit *j, u32 i)
 		jit_fail(j, -EINVAL, "invalid instruction");
 	} else if (!jit_callback(insn->code)) {
 		jit_fail(j, -EOPNOTSUPP, "unsupported opcode 0x%02x", insn->code);
+	} else if (!end_width_ok(insn)) {
+		jit_fail(j, -EINVAL, "byte swap width %d is not 16, 32 or 64", insn->imm);
 	} else if (jit_is_ldimm64(insn)) {
 		check_ldimm64(j, i);
 	}
 	if (BPF_CLASS(insn->code) == BPF_LDX)
-		default_bytes(&j->ji[i], jit_size(insn->code));
+		default_bytes(&j->ji[i], insn->code);
 	if (insn->code == (BPF_JMP | BPF_CALL))
 		j->ji[i].flags |= JI_CALLS;
 }
@@ -143,6 +197,35 @@ static void check_jump(struct bn_jit *j, u32 i)
 		jit_fail(j, -EINVAL, "jump out of range");
 	else
 		j->ji[t].flags |= JI_LABEL;
+}
+
+static bool is_pcall(const struct bpf_insn *insn);
+static s32 sub_of_call(const struct bn_jit *j, u32 i);
+static inline void imm_fold_insn(struct bn_jit *j, u32 i);
+
+/*
+ * What later stages would otherwise each sweep the program for: the
+ * registers a callee saves and whether it calls (frames), bpf-to-bpf calls
+ * and backward ones (frames, liveness).  The structure pass also counts
+ * loads, stores and jumps (pkt_coalesce).
+ */
+static void insn_facts(struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+	const struct jit_insn *ji = &j->ji[i];
+	struct jit_frame *f = &j->frames[ji->sub];
+	s32 callee;
+
+	if (ji->sub && (ji->flags & JI_CALLS))
+		f->save_link = true;
+	if (ji->sub && writes_dst(insn->code) && insn->dst_reg >= 6 && insn->dst_reg <= 9)
+		f->saved |= R(insn->dst_reg);
+	if (is_pcall(insn)) {
+		j->has_calls = true;
+		callee = sub_of_call(j, i);
+		if (callee > 0 && j->in->subprogs[callee].start <= i)
+			j->back_edges = true;
+	}
 }
 
 /* The last instruction of a subprogram must not fall through. */
@@ -166,28 +249,54 @@ static void check_end(struct bn_jit *j, u32 i)
  */
 int jit_pass_structure(struct bn_jit *j)
 {
-	u32 i;
+	const struct bn_jit_in *in = j->in;
+	bool zext = jit_pass_on(j, BN_PASS_zext), fold = jit_pass_on(j, BN_PASS_imm_fold);
+	u32 i, k = 0, next_sub, nldx = 0, nstores = 0, njumps = 0;
+	u8 code;
 
 	if (check_subprogs(j))
 		return j->error;
-	for (i = 0; i < j->in->len && !j->error; i++) {
+	j->ji[0].flags |= JI_LABEL;	/* subprogram 0 starts at 0 */
+	next_sub = in->nsubprogs > 1 ? in->subprogs[1].start : in->len;
+	for (i = 0; i < in->len && !j->error; i++) {
+		struct jit_insn *ji = &j->ji[i];
+
 		j->cur = i;
-		j->ji[i].out = i;
-		if (j->ji[i].flags & JI_HALF)
+		if (i == next_sub) {	/* subprogram k + 1 starts: a label */
+			k++;
+			next_sub = k + 1 < in->nsubprogs ? in->subprogs[k + 1].start : in->len;
+			ji->flags |= JI_LABEL;
+		}
+		ji->sub = k;
+		ji->out = i;
+		if (ji->flags & JI_HALF)
 			continue;
 		check_insn(j, i);
-		if (jit_hz_meta(j, i, false))
-			j->ji[i].flags |= JI_HZ_DST;
-		if (jit_hz_meta(j, i, true))
-			j->ji[i].flags |= JI_HZ_SRC;
+		ji->flags |= meta_flags(&in->insns[i], jit_meta(j, i), zext);
+		if (fold)
+			imm_fold_insn(j, i);
+		insn_facts(j, i);
+		code = in->insns[i].code;
+		nldx += BPF_CLASS(code) == BPF_LDX;
+		nstores += is_mem_write(code);
+		njumps += is_cond_jmp(code) || code == (BPF_JMP | BPF_JA);
 	}
-	for (i = 0; i < j->in->len && !j->error; i++) {
+	j->nldx = nldx;
+	j->nstores = nstores;
+	j->njumps = njumps;
+	for (i = 0; i < in->len && !j->error; i++) {
+		if (j->ji[i].flags & JI_HALF)
+			continue;	/* code 0: neither a jump nor an end */
 		j->cur = i;
-		if (!(j->ji[i].flags & JI_HALF) && is_cond_jmp(jit_insn(j, i)->code))
+		code = in->insns[i].code;
+		if (is_cond_jmp(code) || code == (BPF_JMP | BPF_JA)) {
 			check_jump(j, i);
-		else if (jit_insn(j, i)->code == (BPF_JMP | BPF_JA))
-			check_jump(j, i);
-		if (!j->error && !(j->ji[i].flags & JI_HALF))
+			if (!j->error && jmp_target(j, i) <= i) {
+				j->ji[jmp_target(j, i)].flags |= JI_LOOP;
+				j->back_edges = true;
+			}
+		}
+		if (!j->error)
 			check_end(j, i);
 	}
 	return j->error;
@@ -214,21 +323,9 @@ static s32 sub_of_call(const struct bn_jit *j, u32 i)
 static int frame_layout(struct bn_jit *j)
 {
 	struct jit_frame *f;
-	u32 i, k;
+	u32 k;
 
-	for (i = 0; i < j->in->len; i++) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-
-		f = &j->frames[j->ji[i].sub];
-		if (j->ji[i].flags & JI_HALF)
-			continue;
-		if (j->ji[i].sub && (j->ji[i].flags & JI_CALLS))
-			f->save_link = true;
-		if (j->ji[i].sub && writes_dst(insn->code) && insn->dst_reg >= 6 &&
-		    insn->dst_reg <= 9)
-			f->saved |= R(insn->dst_reg);
-		j->has_calls |= is_pcall(insn);
-	}
+	/* save_link, saved: found by the structure pass (insn_facts()) */
 	for (k = 0; k < j->in->nsubprogs; k++) {
 		f = &j->frames[k];
 		f->depth = (j->in->subprogs[k].stack_depth + 3) & ~3u;
@@ -342,41 +439,39 @@ static bool alu_is_ident(u8 op, u64 k, bool is64)
 static void fold_src(struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
-	const struct bn_reg_info *src = &jit_meta(j, i)->src;
 	u8 cls = BPF_CLASS(insn->code);
 
 	if (BPF_SRC(insn->code) != BPF_X || insn->src_reg == JIT_REG_R10 ||
-	    src->type != BN_REG_SCALAR || !(src->flags & BN_RI_CONST))
+	    !(j->ji[i].flags & JI_SRC_K))
 		return;
 	if (is_alu_class(insn->code) || is_cond_jmp(insn->code) ||
 	    (cls == BPF_STX && BPF_MODE(insn->code) == BPF_MEM)) {
 		j->ji[i].flags |= JI_KSRC;
-		j->ji[i].k = src->value;
+		j->ji[i].k = jit_meta(j, i)->src.value;
 	}
 }
 
-static void pass_imm_fold(struct bn_jit *j)
+/*
+ * imm_fold of instruction @i (not an LD_IMM64 half).  It needs nothing but
+ * the instruction and its metadata, so the structure pass runs it in its
+ * own sweep (after meta_flags()), when the pass is on.
+ */
+static inline void imm_fold_insn(struct bn_jit *j, u32 i)
 {
-	u32 i;
+	const struct bpf_insn *insn = jit_insn(j, i);
+	struct jit_insn *ji = &j->ji[i];
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	u64 k;
 
-	for (i = 0; i < j->in->len; i++) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-		struct jit_insn *ji = &j->ji[i];
-		bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
-		u64 k;
-
-		if (ji->flags & JI_HALF)
-			continue;
-		fold_src(j, i);
-		if (!is_alu_class(insn->code) || BPF_OP(insn->code) == BPF_MOV ||
-		    BPF_OP(insn->code) == BPF_END || BPF_OP(insn->code) == BPF_NEG)
-			continue;
-		if (BPF_SRC(insn->code) == BPF_X && !(ji->flags & JI_KSRC))
-			continue;
-		k = ji->flags & JI_KSRC ? ji->k : (u64)(s64)insn->imm;
-		if (alu_is_ident(BPF_OP(insn->code), k, is64))
-			ji->flags |= JI_IDENT;
-	}
+	fold_src(j, i);
+	if (!is_alu_class(insn->code) || BPF_OP(insn->code) == BPF_MOV ||
+	    BPF_OP(insn->code) == BPF_END || BPF_OP(insn->code) == BPF_NEG)
+		return;
+	if (BPF_SRC(insn->code) == BPF_X && !(ji->flags & JI_KSRC))
+		return;
+	k = ji->flags & JI_KSRC ? ji->k : (u64)(s64)insn->imm;
+	if (alu_is_ident(BPF_OP(insn->code), k, is64))
+		ji->flags |= JI_IDENT;
 }
 
 /* ---- liveness --------------------------------------------------------------------------------- */
@@ -406,7 +501,7 @@ struct jit_ud {
 };
 
 /* Reads of a register operand that is not folded away. */
-static u16 x_use(const struct bn_jit *j, u32 i)
+static inline u16 x_use(const struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
 
@@ -442,7 +537,7 @@ static void ud_end(const struct bpf_insn *insn, u16 dh, struct jit_ud *ud)
 	ud->use_hi = BPF_SRC(insn->code) == BPF_TO_BE && insn->imm == 64 ? dh : 0;
 }
 
-static s32 shift_amount(const struct bn_jit *j, u32 i);
+static inline s32 shift_amount(const struct bn_jit *j, u32 i);
 
 static void ud_alu(const struct bn_jit *j, u32 i, struct jit_ud *ud)
 {
@@ -618,21 +713,21 @@ static u32 succs(const struct bn_jit *j, u32 i, u32 *s)
 }
 
 /* One backward step; returns true if the live-in sets of @i changed. */
-static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
-		      bool faint)
+static __always_inline bool live_step(struct bn_jit *j, u32 i, struct jit_ud *ud,
+				      bool faint)
 {
 	struct jit_insn *ji = &j->ji[i];
 	u16 lo = 0, hi = 0, nlo, nhi;
 	u32 k;
 
 	for (k = 0; k < ud->nsucc; k++) {
-		lo |= in[2 * ud->succ[k]];
-		hi |= in[2 * ud->succ[k] + 1];
+		lo |= j->ji[ud->succ[k]].live_in;
+		hi |= j->ji[ud->succ[k]].live_in_hi;
 	}
 	if (ud->callee >= 0) {
 		/* a bpf-to-bpf call reads the arguments its callee reads */
-		ud->use = in[2 * ud->callee] & R_ARGS;
-		ud->use_hi = in[2 * ud->callee + 1] & R_ARGS;
+		ud->use = j->ji[ud->callee].live_in & R_ARGS;
+		ud->use_hi = j->ji[ud->callee].live_in_hi & R_ARGS;
 	}
 	ji->live = lo;
 	ji->live_hi = hi;
@@ -645,12 +740,29 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
 		nlo = (lo & ~ud->def) | ud->use;
 		nhi = (hi & ~ud->def_hi) | ud->use_hi | (hi & ud->hd ? ud->use_hd : 0);
 	}
-	if (nlo == in[2 * i] && nhi == in[2 * i + 1])
+	if (nlo == ji->live_in && nhi == ji->live_in_hi)
 		return false;
-	in[2 * i] = nlo;
-	in[2 * i + 1] = nhi;
+	ji->live_in = nlo;
+	ji->live_in_hi = nhi;
 	return true;
 }
+
+/* What live_step() needs of @i: its reads and writes, successors, callee. */
+static inline void ud_fill(const struct bn_jit *j, u32 i, struct jit_ud *ud)
+{
+	s32 callee;
+
+	jit_use_def(j, i, ud);
+	ud->nsucc = succs(j, i, ud->succ);
+	ud->callee = -1;
+	if (is_pcall(jit_insn(j, i))) {
+		callee = sub_of_call(j, i);
+		if (callee > 0)
+			ud->callee = j->in->subprogs[callee].start;
+	}
+}
+
+static inline void dce_insn(struct bn_jit *j, u32 i);
 
 /**
  * pass_liveness() - backward liveness of low and high words
@@ -661,40 +773,48 @@ static bool live_step(struct bn_jit *j, u32 i, u16 *in, struct jit_ud *ud,
  * upper halves are known zero reads no upper half, a helper reads only its
  * arguments.  With dce, a pure instruction whose results are never read is
  * faint: it reads nothing either, so chains of dead code die together.
+ * Without backward edges (the structure pass finds them) one backward
+ * sweep reaches the fixed point, and each instruction's reads and writes
+ * are needed only once.
  */
 static void pass_liveness(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
-	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true, back = false;
-	struct jit_ud *ud;
+	bool faint = jit_pass_on(j, BN_PASS_dce), changed = true;
+	bool back = j->back_edges;
+	struct jit_ud *ud = NULL, one;
 	u32 i, rounds = 0;
-	u16 *in;
 
-	in = env->alloc(env->priv, 4 * j->in->len);
-	ud = env->alloc(env->priv, j->in->len * sizeof(*ud));
-	if (!in || !ud) {
+	if (back)
+		ud = env->alloc(env->priv, j->in->len * sizeof(*ud));
+	if (back && !ud) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < j->in->len; i++) {
-		if (j->ji[i].flags & JI_HALF)
-			continue;
-		jit_use_def(j, i, &ud[i]);
-		ud[i].nsucc = succs(j, i, ud[i].succ);
-		ud[i].callee = -1;
-		if (is_pcall(jit_insn(j, i)) && sub_of_call(j, i) > 0)
-			ud[i].callee = j->in->subprogs[sub_of_call(j, i)].start;
-		back |= (ud[i].nsucc && ud[i].succ[ud[i].nsucc - 1] <= i) ||
-			(ud[i].callee >= 0 && (u32)ud[i].callee <= i);
+	if (!back) {
+		rounds = 1;
+		for (i = j->in->len; i-- > 0;) {
+			if (j->ji[i].flags & JI_HALF)
+				continue;
+			ud_fill(j, i, &one);
+			live_step(j, i, &one, faint);
+			if (faint)	/* i's liveness is final: dce it now */
+				dce_insn(j, i);
+		}
+		goto out;
 	}
-	/* without backward edges one backward sweep reaches the fixed point */
+	for (i = 0; i < j->in->len; i++)
+		if (!(j->ji[i].flags & JI_HALF))
+			ud_fill(j, i, &ud[i]);
 	while (changed && rounds++ <= j->in->len) {
 		changed = false;
 		for (i = j->in->len; i-- > 0;)
 			if (!(j->ji[i].flags & JI_HALF))
-				changed |= live_step(j, i, in, &ud[i], faint);
-		changed &= back;
+				changed |= live_step(j, i, &ud[i], faint);
 	}
+	for (i = 0; faint && i < j->in->len; i++)
+		if (!(j->ji[i].flags & JI_HALF))
+			dce_insn(j, i);
 out:
 #ifdef JIT_PROFILE
 	{
@@ -704,7 +824,6 @@ out:
 		env->print(env->priv, m);
 	}
 #endif
-	env->free(env->priv, in);
 	env->free(env->priv, ud);
 }
 
@@ -721,25 +840,19 @@ static bool is_noop(const struct bn_jit *j, u32 i)
 	return BPF_CLASS(insn->code) == BPF_ALU64 && (j->ji[i].flags & JI_IDENT);
 }
 
-static void pass_dce(struct bn_jit *j)
+/* dce of instruction @i (not an LD_IMM64 half), once its liveness is final. */
+static inline void dce_insn(struct bn_jit *j, u32 i)
 {
-	u32 i;
+	struct jit_insn *ji = &j->ji[i];
 
-	for (i = 0; i < j->in->len; i++) {
-		struct jit_insn *ji = &j->ji[i];
-
-		if (ji->flags & JI_HALF)
-			continue;
-		if ((jit_meta(j, i)->flags & BN_META_DEAD) || (ji->flags & JI_FAINT) ||
-		    is_noop(j, i))
-			ji->flags |= JI_SKIP;
-	}
+	if ((ji->flags & (JI_DEAD | JI_FAINT)) || is_noop(j, i))
+		ji->flags |= JI_SKIP;
 }
 
 /* ---- fuse_shift ------------------------------------------------------------------------------------ */
 
 /* The instruction after @i if it may be fused with @i, else 0. */
-static u32 fusible_next(const struct bn_jit *j, u32 i)
+static inline u32 fusible_next(const struct bn_jit *j, u32 i)
 {
 	u32 n = jit_next(j, i);
 
@@ -755,7 +868,7 @@ static bool is_op(const struct bpf_insn *insn, u8 op)
 }
 
 /* Constant shift amount of @i, or -1. */
-static s32 shift_amount(const struct bn_jit *j, u32 i)
+static inline s32 shift_amount(const struct bn_jit *j, u32 i)
 {
 	const struct bpf_insn *insn = jit_insn(j, i);
 	u8 op = BPF_OP(insn->code);
@@ -877,13 +990,19 @@ static bool fuse_shift_op(struct bn_jit *j, u32 i, u32 n)
 	return true;
 }
 
+/*
+ * Every fusion here joins two ALU instructions (a mov or shift, then the
+ * op): other pairs are not even looked at.
+ */
 static void pass_fuse_shift(struct bn_jit *j)
 {
 	u32 i, n;
 
 	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
+		if (!is_alu_class(jit_insn(j, i)->code))
+			continue;
 		n = fusible_next(j, i);
-		if (!n)
+		if (!n || !is_alu_class(jit_insn(j, n)->code))
 			continue;
 		if (!fuse_ext_pair(j, i, n) && !fuse_mov(j, i, n))
 			fuse_shift_op(j, i, n);
@@ -1223,8 +1342,9 @@ struct jit_coalesce {
 	u32 wc_fwd;		/* loads it forwards to */
 	s32 wc_hi;
 	struct jit_wstate cur;
-	struct jit_wstate *in;	/* per instruction: meet of forward jumps into it */
-	u8 *seen;		/* in[i] holds at least one edge */
+	struct jit_wstate *in;	/* per jump target: meet of the forward jumps into it */
+	u32 *slot;		/* per instruction: 1 + its in[] entry, 0: no jump yet */
+	u32 nslots;		/* in[] entries used */
 };
 
 static void ws_clear(struct jit_wstate *w)
@@ -1338,6 +1458,8 @@ static void ws_kill(const struct bn_jit *j, struct jit_coalesce *c, u32 i, bool 
 		written = R(insn->dst_reg);
 	if (defs && insn->code == (BPF_JMP | BPF_CALL))
 		written = R_CLOBBER;
+	if (defs ? !written : !is_mem_write(insn->code) && insn->code != (BPF_JMP | BPF_CALL))
+		return;	/* renames nothing, clobbers nothing */
 	for (k = 0; k < JIT_NGROUPS; k++) {
 		c->cur.names[k] &= ~written;
 		if (!defs && c->cur.g[k] != JIT_NO_GROUP &&
@@ -1482,11 +1604,11 @@ static void ws_enter(const struct bn_jit *j, struct jit_coalesce *c, u32 i, bool
 		return;
 	if (j->ji[i].flags & JI_LOOP) {
 		ws_clear(&c->cur);
-	} else if (c->seen[i]) {
+	} else if (c->slot[i]) {
 		if (fall)
-			ws_meet(&c->cur, &c->in[i]);
+			ws_meet(&c->cur, &c->in[c->slot[i] - 1]);
 		else
-			c->cur = c->in[i];
+			c->cur = c->in[c->slot[i] - 1];
 	} else if (!fall) {
 		ws_clear(&c->cur);
 	}
@@ -1499,11 +1621,12 @@ static void ws_jump(const struct bn_jit *j, struct jit_coalesce *c, u32 i)
 
 	if (!is_cond_jmp(insn->code) && insn->code != (BPF_JMP | BPF_JA))
 		return;
-	if (c->seen[t])
-		ws_meet(&c->in[t], &c->cur);
-	else
-		c->in[t] = c->cur;
-	c->seen[t] = 1;
+	if (c->slot[t]) {
+		ws_meet(&c->in[c->slot[t] - 1], &c->cur);
+	} else {
+		c->in[c->nslots] = c->cur;
+		c->slot[t] = ++c->nslots;
+	}
 }
 
 /* Groups of two or more loads become windows; the rest read on their own. */
@@ -1536,20 +1659,6 @@ static void groups_finish(struct bn_jit *j, struct jit_coalesce *c)
 		w->tgt = win_areas[gr->area].tgt;
 	}
 	j->nwins = c->ngroups;
-}
-
-/* Labels a backward jump reaches: no window survives into a loop. */
-static void mark_loops(struct bn_jit *j)
-{
-	u32 i;
-
-	for (i = 0; i < j->in->len; i = jit_next(j, i)) {
-		const struct bpf_insn *insn = jit_insn(j, i);
-
-		if ((is_cond_jmp(insn->code) || insn->code == (BPF_JMP | BPF_JA)) &&
-		    jmp_target(j, i) <= i)
-			j->ji[jmp_target(j, i)].flags |= JI_LOOP;
-	}
 }
 
 /* Packet stores at a constant offset from data, up to 8 bytes. */
@@ -1630,14 +1739,14 @@ static u8 coalesce_class(const struct bn_jit *j, u32 i)
 	enum jit_base b;
 	s32 off;
 
+	if (BPF_CLASS(insn->code) != BPF_LDX && !is_mem_write(insn->code))
+		return JC_OTHER;	/* neither a load nor a store */
 	if (is_pkt_load(j, i))
 		return JC_PKT_LOAD;
 	if (is_map_load(j, i))
 		return JC_MAP_LOAD;
 	if (is_pkt_store(j, i))
 		return JC_PKT_STORE;
-	if (BPF_CLASS(insn->code) != BPF_LDX && !is_mem_write(insn->code))
-		return JC_OTHER;
 	b = jit_mem_base(j, i, &off);
 	return b == JB_PKT || b == JB_BAD ? JC_PKT_OTHER : JC_OTHER;
 }
@@ -1751,27 +1860,22 @@ static void pass_pkt_coalesce(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	struct jit_coalesce c = { 0 };
-	u32 i, nld = 0, nst = 0;
+	u32 nld = j->nldx, nst = j->nstores, njmp = j->njumps;
 
-	for (i = 0; i < j->in->len; i++) {
-		nld += BPF_CLASS(jit_insn(j, i)->code) == BPF_LDX;
-		nst += is_mem_write(jit_insn(j, i)->code);
-	}
 	c.groups = env->alloc(env->priv, (nld + 1) * sizeof(*c.groups));
-	c.in = env->alloc(env->priv, j->in->len * sizeof(*c.in));
-	c.seen = env->alloc(env->priv, j->in->len);
+	c.in = env->alloc(env->priv, (njmp + 1) * sizeof(*c.in));
+	c.slot = env->alloc(env->priv, j->in->len * sizeof(*c.slot));
 	j->wins = env->alloc(env->priv, (nld + 1) * sizeof(*j->wins));
 	j->wcs = env->alloc(env->priv, (nst + 1) * sizeof(*j->wcs));
-	if (!c.groups || !c.in || !c.seen || !j->wins || !j->wcs) {
+	if (!c.groups || !c.in || !c.slot || !j->wins || !j->wcs) {
 		jit_fail(j, -ENOMEM, "out of memory");
 	} else {
-		mark_loops(j);
 		coalesce_scan(j, &c);
 		groups_finish(j, &c);
 	}
 	env->free(env->priv, c.groups);
 	env->free(env->priv, c.in);
-	env->free(env->priv, c.seen);
+	env->free(env->priv, c.slot);
 }
 
 /*
@@ -1783,6 +1887,8 @@ static void frames_add_wc(struct bn_jit *j)
 	struct jit_frame *f;
 	u32 i;
 
+	if (!j->nwcs)
+		return;	/* no store group: no JI_WC* flag, frames unchanged */
 	for (i = 0; i < j->in->len; i++) {
 		f = &j->frames[j->ji[i].sub];
 		if (!(j->ji[i].flags & JI_WC) || f->wc)
@@ -1804,11 +1910,8 @@ static void frames_add_wc(struct bn_jit *j)
  */
 void jit_run_passes(struct bn_jit *j)
 {
-	if (jit_pass_on(j, BN_PASS_imm_fold))
-		JIT_PHASE(j, "imm_fold", pass_imm_fold(j));
+	/* imm_fold ran in the structure sweep; dce runs inside liveness */
 	JIT_PHASE(j, "liveness", pass_liveness(j));
-	if (jit_pass_on(j, BN_PASS_dce))
-		JIT_PHASE(j, "dce", pass_dce(j));
 	if (jit_pass_on(j, BN_PASS_fuse_field))
 		JIT_PHASE(j, "fuse_field", pass_fuse_field(j));
 	if (jit_pass_on(j, BN_PASS_fuse_shift))
@@ -1821,15 +1924,16 @@ void jit_run_passes(struct bn_jit *j)
 
 /* ---- after translation: defer_fill, dce of branches to the next insn ---------------------- */
 
+/* The code is kept encoded only: the post passes read it back. */
 static const struct bn_isa_info *uc_info(const struct bn_jit *j, u32 u, struct bn_ucode *uc)
 {
-	*uc = j->uc[u];
+	bn_unpack(j->code[u], uc);
 	return &bn_isa[uc->op];
 }
 
 static u8 uc_op(const struct bn_jit *j, u32 u)
 {
-	return j->uc[u].op;
+	return FIELD_GET(BN_F_OPC, j->code[u]);
 }
 
 static bool uc_branch(const struct bn_jit *j, u32 u)
@@ -1839,7 +1943,12 @@ static bool uc_branch(const struct bn_jit *j, u32 u)
 
 static u32 uc_defer(const struct bn_jit *j, u32 u)
 {
-	return uc_branch(j, u) ? j->uc[u].defer : 0;
+	struct bn_ucode uc;
+
+	if (!uc_branch(j, u))
+		return 0;
+	uc_info(j, u, &uc);
+	return uc.defer;
 }
 
 /* Resource number of an operand: GPR n (either bank) -> n, lm[w] -> 64 + w. */
@@ -1895,19 +2004,16 @@ static bool in_slot(const struct bn_jit *j, u32 u)
 
 static void uc_rotate(struct bn_jit *j, u32 from, u32 to)
 {
-	struct bn_ucode x = j->uc[to];
 	u64 c = j->code[to];
 	u8 t = j->tag[to];
 	u32 g = j->tgt[to], k;
 
 	for (k = to; k > from; k--) {
 		j->code[k] = j->code[k - 1];
-		j->uc[k] = j->uc[k - 1];
 		j->tag[k] = j->tag[k - 1];
 		j->tgt[k] = j->tgt[k - 1];
 	}
 	j->code[from] = c;
-	j->uc[from] = x;
 	j->tag[from] = t;
 	j->tgt[from] = g;
 }
@@ -1916,7 +2022,6 @@ static void uc_set(struct bn_jit *j, u32 u, const struct bn_ucode *uc)
 {
 	const char *why;
 
-	j->uc[u] = *uc;
 	if (bn_encode(uc, &j->code[u], &why))
 		jit_internal(j, why);
 }
@@ -1962,9 +2067,9 @@ static void pass_defer_before(struct bn_jit *j)
 	j->env->free(j->env->priv, is_tgt);
 }
 
+/* The rewritten code: words, relocation types, targets (no decoded copy). */
 struct uc_out {
 	u64 *code;
-	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 n, cap;
@@ -1973,10 +2078,22 @@ struct uc_out {
 static void out_put(struct bn_jit *j, struct uc_out *o, u32 u)
 {
 	o->code[o->n] = j->code[u];
-	o->uc[o->n] = j->uc[u];
 	o->tag[o->n] = j->tag[u];
 	o->tgt[o->n] = j->tgt[u];
 	o->n++;
+}
+
+/* Copy instructions [@u, @u + @n), none of them a branch to rewrite, to @o. */
+static void out_run(struct bn_jit *j, struct uc_out *o, u32 *map, u32 u, u32 n)
+{
+	u32 k;
+
+	for (k = 0; k < n; k++)
+		map[u + k] = o->n + k;
+	__builtin_memcpy(o->code + o->n, j->code + u, n * sizeof(*o->code));
+	__builtin_memcpy(o->tag + o->n, j->tag + u, n * sizeof(*o->tag));
+	__builtin_memcpy(o->tgt + o->n, j->tgt + u, n * sizeof(*o->tgt));
+	o->n += n;
 }
 
 /* Instructions that may be copied into an unconditional branch's slots. */
@@ -2039,7 +2156,6 @@ static void remap(struct bn_jit *j, const u32 *map)
 /* The rewritten code becomes the JIT's; the old arrays go with @o. */
 static void swap_code(struct bn_jit *j, struct uc_out *o)
 {
-	struct bn_ucode *uc = j->uc;
 	u64 *code = j->code;
 	u8 *tag = j->tag;
 	u32 *tgt = j->tgt, cap = j->cap;
@@ -2047,11 +2163,9 @@ static void swap_code(struct bn_jit *j, struct uc_out *o)
 	j->cap = o->cap;
 	o->cap = cap;
 	j->code = o->code;
-	j->uc = o->uc;
 	j->tag = o->tag;
 	j->tgt = o->tgt;
 	o->code = code;
-	o->uc = uc;
 	o->tag = tag;
 	o->tgt = tgt;
 }
@@ -2061,7 +2175,7 @@ static void pass_branch_rewrite(struct bn_jit *j)
 {
 	const struct bn_jit_env *env = j->env;
 	struct uc_out o = { 0 };
-	u32 *map, u, nbr = 0;
+	u32 *map, u, e, nbr = 0;
 
 	for (u = 0; u < j->ncode; u++)
 		nbr += uc_op(j, u) == BN_OP_br;
@@ -2070,14 +2184,20 @@ static void pass_branch_rewrite(struct bn_jit *j)
 	o.cap = o.cap < j->max_code ? o.cap : j->max_code;
 	map = env->alloc(env->priv, (j->ncode + 1) * sizeof(*map));
 	o.code = env->alloc(env->priv, o.cap * sizeof(*o.code));
-	o.uc = env->alloc(env->priv, o.cap * sizeof(*o.uc));
 	o.tag = env->alloc(env->priv, o.cap);
 	o.tgt = env->alloc(env->priv, o.cap * sizeof(*o.tgt));
-	if (!map || !o.code || !o.uc || !o.tag || !o.tgt) {
+	if (!map || !o.code || !o.tag || !o.tgt) {
 		jit_fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
 	for (u = 0; u < j->ncode; u++) {
+		if (j->tag[u] != BN_RELOC_BR_REL) {	/* a run post_branch() leaves */
+			for (e = u + 1; e < j->ncode && j->tag[e] != BN_RELOC_BR_REL; e++)
+				;
+			out_run(j, &o, map, u, e - u);
+			u = e - 1;
+			continue;
+		}
 		map[u] = o.n;
 		if (!post_branch(j, &o, u))
 			out_put(j, &o, u);
@@ -2089,7 +2209,6 @@ static void pass_branch_rewrite(struct bn_jit *j)
 out:
 	env->free(env->priv, map);
 	env->free(env->priv, o.code);
-	env->free(env->priv, o.uc);
 	env->free(env->priv, o.tag);
 	env->free(env->priv, o.tgt);
 }

@@ -170,6 +170,10 @@ static inline bool jv_is_zero(const struct jv *v)
 #define JI_HZ_DST	0x00080000	/* zext: dst's upper half reads as zero   */
 #define JI_HZ_SRC	0x00100000	/* zext: src's upper half reads as zero   */
 #define JI_WC_FWD	0x00200000	/* packet load served from the LM buffer  */
+/* Metadata bits, copied in by the structure pass: the passes read them often. */
+#define JI_DEAD		0x00400000	/* BN_META_DEAD                            */
+#define JI_HI_UNUSED	0x00800000	/* BN_META_HI_UNUSED                       */
+#define JI_SRC_K	0x01000000	/* src is a scalar of known value (src.value) */
 
 #define JI_BYTE_ZERO	(-128)		/* bytes[]: this result byte is 0  */
 
@@ -183,6 +187,7 @@ static inline bool jv_is_zero(const struct jv *v)
  *	store group (JI_WC)
  * @live: eBPF registers whose low word is read after the instruction
  * @live_hi: eBPF registers whose high word is read after it
+ * @live_in, @live_in_hi: the same before the instruction (liveness' own)
  * @xreg, @yreg: fused operand registers (JI_FX, JI_FY)
  * @yshc, @yshamt: shifter applied to @yreg (JI_FY)
  * @k: JI_KSRC (ALU, jumps, stores): value of the folded source operand
@@ -198,6 +203,7 @@ struct jit_insn {
 	u16 live_hi;
 	u8 xreg, yreg;
 	u8 yshc, yshamt;
+	u16 live_in, live_in_hi;
 	union {
 		u64 k;
 		s8 bytes[8];
@@ -280,6 +286,7 @@ struct jit_frame {
 /**
  * struct bn_jit - the JIT context of one compilation
  * @in: the program
+ * @insns, @meta: @in->insns and @in->meta, one load closer
  * @env: allocator and log
  * @passes: enabled passes, bit (1 << BN_PASS_x)
  * @ji: per eBPF instruction decisions
@@ -288,6 +295,7 @@ struct jit_frame {
  *	bn_reloc_type or 0) and, for branches, the target (JIT_TGT_*), for
  *	helpers/maps the relocation argument
  * @ncode, @cap, @max_code: instructions emitted, allocated room, code store
+ * @nrelocs: instructions with a relocation, counted by the final fix-up
  * @error, @err_insn: the first error and where it happened (sticky)
  * @cur: eBPF instruction being translated
  * @gprs, @xfers: registers used (image header)
@@ -297,20 +305,24 @@ struct jit_frame {
  * @wcs, @nwcs: combined packet writes
  * @stack_size: deepest LM use of the program
  * @has_calls: the program makes bpf-to-bpf calls (JIT_FP is set up)
+ * @back_edges: some jump or bpf-to-bpf call goes backwards (or to itself)
+ * @nldx, @nstores, @njumps: loads, stores, conditional jumps and JAs
  * @kc, @kc_ok, @kc_next: constants held in GPRs JIT_KC.. (imm_fold), which
  *	are valid, the one to replace next
  */
 struct bn_jit {
 	const struct bn_jit_in *in;
+	const struct bpf_insn *insns;
+	const struct bn_insn_meta *meta;
 	const struct bn_jit_env *env;
 	u32 passes;
 	struct jit_insn *ji;
 	u32 *off;
 	u64 *code;
-	struct bn_ucode *uc;
 	u8 *tag;
 	u32 *tgt;
 	u32 ncode, cap, max_code;
+	u32 nrelocs;
 	int error;
 	u32 err_insn;
 	u32 cur;
@@ -323,6 +335,8 @@ struct bn_jit {
 	u32 nwcs;
 	u32 stack_size;
 	bool has_calls;
+	bool back_edges;
+	u32 nldx, nstores, njumps;
 	u32 kc[JIT_NKC];
 	u8 kc_ok, kc_next;
 };
@@ -334,12 +348,12 @@ static inline bool jit_pass_on(const struct bn_jit *j, enum bn_jit_pass p)
 
 static inline const struct bpf_insn *jit_insn(const struct bn_jit *j, u32 i)
 {
-	return &j->in->insns[i];
+	return &j->insns[i];
 }
 
 static inline const struct bn_insn_meta *jit_meta(const struct bn_jit *j, u32 i)
 {
-	return &j->in->meta[i];
+	return &j->meta[i];
 }
 
 static inline u32 jit_size(u8 code)
@@ -432,13 +446,103 @@ enum jit_base {
 	JB_LMPTR,	/* stack through an address: LM memory commands */
 };
 
-enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off);
+/* Memory operand of a load (src) or store (dst): inline, the passes ask often. */
+static inline const struct bn_reg_info *jit_base_info(const struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+
+	return BPF_CLASS(insn->code) == BPF_LDX ? &jit_meta(j, i)->src :
+						   &jit_meta(j, i)->dst;
+}
+
+static inline u8 jit_base_reg(const struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+
+	return BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg : insn->dst_reg;
+}
+
+/* What memory insn @i reaches; *off: the pointer's offset for JB_LM. */
+static inline enum jit_base jit_mem_base(const struct bn_jit *j, u32 i, s32 *off)
+{
+	const struct bn_reg_info *ri = jit_base_info(j, i);
+
+	*off = 0;
+	if (jit_base_reg(j, i) == JIT_REG_R10)
+		return JB_LM;
+	switch (ri->type) {
+	case BN_REG_CTX:
+		return JB_CTX;
+	case BN_REG_PACKET:
+		return JB_PKT;
+	case BN_REG_MAP_VALUE:
+		return JB_MAP;
+	case BN_REG_STACK:
+		*off = ri->off;
+		return ri->flags & BN_RI_OFF_CONST ? JB_LM : JB_LMPTR;
+	default:
+		return JB_BAD;
+	}
+}
+
 typedef void (*jit_cb_t)(struct bn_jit *j, u32 i);
-jit_cb_t jit_callback(u8 code);
+extern const jit_cb_t jit_instr_cb[256];
+
+/* The translation callback of an opcode, NULL if the JIT does not support it. */
+static inline jit_cb_t jit_callback(u8 code)
+{
+	return jit_instr_cb[code];
+}
 void jit_prologue(struct bn_jit *j, u32 sub);
-bool jit_hz(const struct bn_jit *j, u32 i, bool src);
-bool jit_hz_meta(const struct bn_jit *j, u32 i, bool src);
-bool jit_hi_needed(const struct bn_jit *j, u32 i);
+
+/*
+ * Upper halves, inline: the passes and the callbacks ask for every
+ * instruction, several times.
+ */
+static inline bool jit_is_ptr(u8 type)
+{
+	return type >= BN_REG_CTX && type <= BN_REG_MAP_PTR;
+}
+
+/**
+ * jit_hz() - is the upper half of dst (or src) known to be zero before insn @i
+ * @j: JIT
+ * @i: instruction
+ * @src: the source register rather than the destination
+ *
+ * Pointers are 32-bit device addresses; scalars carry BN_RI_HI_ZERO or a
+ * constant.  Only with the zext pass: without it every upper half is
+ * computed and read.
+ */
+static inline bool jit_hz(const struct bn_jit *j, u32 i, bool src)
+{
+	return j->ji[i].flags & (src ? JI_HZ_SRC : JI_HZ_DST);
+}
+
+/* jit_hz() of register @r described by @ri, from the metadata (zext on): once per insn. */
+static inline bool jit_hz_info(const struct bn_reg_info *ri, u8 r)
+{
+	if (r == JIT_REG_R10 || jit_is_ptr(ri->type))
+		return true;
+	if (ri->type != BN_REG_SCALAR)
+		return false;
+	if (ri->flags & BN_RI_HI_ZERO)
+		return true;
+	return (ri->flags & BN_RI_CONST) && !(ri->value >> 32);
+}
+
+/* Must the result of insn @i write its upper half? */
+static inline bool jit_hi_needed(const struct bn_jit *j, u32 i)
+{
+	const struct jit_insn *ji = &j->ji[i];
+	u8 d = jit_insn(j, i)->dst_reg;
+
+	if (!jit_pass_on(j, BN_PASS_zext))
+		return true;
+	if (j->ji[ji->out].flags & JI_HI_UNUSED)
+		return false;
+	return j->ji[ji->out].live_hi & (1u << d);
+}
 
 /* ---- passes (jit_passes.c) --------------------------------------------------- */
 int jit_pass_structure(struct bn_jit *j);

@@ -105,32 +105,63 @@ static bool opnd_readable_dst(u16 o)
 #define U_SIGM	0x0800
 #define U_FWID	0x1000
 
-static const u16 fmt_uses[BN_FMT__COUNT] = {
-	[BN_FMT_NONE]	= 0,
-	[BN_FMT_ALU]	= U_DST | U_SRCA | U_SRCB | U_SHF,
-	[BN_FMT_IMMED]	= U_DST | U_IMM,
-	[BN_FMT_LDF]	= U_DST | U_SRCB | U_SHF | U_LDF,
-	[BN_FMT_BR]	= U_COND | U_DEFER | U_TGTPC,
-	[BN_FMT_BRCMP]	= U_SRCA | U_SRCB | U_COND | U_DEFER | U_TGTPC,
-	[BN_FMT_CALL]	= U_DST | U_DEFER | U_TGTPC,
-	[BN_FMT_RTN]	= U_SRCA | U_DEFER,
-	[BN_FMT_DONE]	= U_SRCA,
-	[BN_FMT_MEM]	= U_SRCA | U_SRCB | U_MEM,
-	[BN_FMT_WAIT]	= U_SIGM,
-	[BN_FMT_CSR]	= U_CSR,	/* plus DST or SRCB, by opcode */
-	[BN_FMT_FW]	= U_FWID,
+/* Fields each format uses: a constant expression, for op_uses[]. */
+#define FMT_USES(f)						\
+	((f) == BN_FMT_ALU ? U_DST | U_SRCA | U_SRCB | U_SHF :		\
+	 (f) == BN_FMT_IMMED ? U_DST | U_IMM :				\
+	 (f) == BN_FMT_LDF ? U_DST | U_SRCB | U_SHF | U_LDF :		\
+	 (f) == BN_FMT_BR ? U_COND | U_DEFER | U_TGTPC :		\
+	 (f) == BN_FMT_BRCMP ? U_SRCA | U_SRCB | U_COND | U_DEFER | U_TGTPC : \
+	 (f) == BN_FMT_CALL ? U_DST | U_DEFER | U_TGTPC :		\
+	 (f) == BN_FMT_RTN ? U_SRCA | U_DEFER :			\
+	 (f) == BN_FMT_DONE ? U_SRCA :					\
+	 (f) == BN_FMT_MEM ? U_SRCA | U_SRCB | U_MEM :			\
+	 (f) == BN_FMT_WAIT ? U_SIGM :					\
+	 (f) == BN_FMT_CSR ? U_CSR :					\
+	 (f) == BN_FMT_FW ? U_FWID : 0)
+
+/* Fields an opcode uses: its format's, and CSR moves' DST or SRCB. */
+#define OP_USES(opc, f)							\
+	(FMT_USES(f) | ((opc) == BN_OP_csr_rd ? U_DST : 0) |		\
+	 ((opc) == BN_OP_csr_wr ? U_SRCB : 0))
+
+static const u16 op_uses[256] = {
+#define BN_INSN(n, opc, f, l, fl, d)	[opc] = OP_USES(opc, f),
+#include <bpfnic/isa.def>
+#undef BN_INSN
 };
 
-static u16 insn_uses(const struct bn_isa_info *in)
-{
-	u16 uses = fmt_uses[in->fmt];
+/*
+ * For each opcode, the bytes of struct bn_ucode that hold value fields it
+ * does not use (0xff): they must read as zero.  Operand fields, the opcode
+ * and padding are 0 here; operands are checked against BN_OPND_NONE.
+ */
+#define ZB(fld, grp, uses)						\
+	[offsetof(struct bn_ucode, fld) ...				\
+	 offsetof(struct bn_ucode, fld) + sizeof(((struct bn_ucode *)0)->fld) - 1] = \
+		(uses) & (grp) ? 0 : 0xff
+#define ZMASK(uses) {							\
+	ZB(shc, U_SHF, uses), ZB(shamt, U_SHF, uses),			\
+	ZB(mask, U_LDF, uses), ZB(zf, U_LDF, uses),			\
+	ZB(imm16, U_IMM, uses), ZB(bsh, U_IMM, uses), ZB(inv, U_IMM, uses), \
+	ZB(cond, U_COND, uses), ZB(defer, U_DEFER, uses),		\
+	ZB(target, U_TGTPC, uses),					\
+	ZB(tgt, U_MEM, uses), ZB(xfer, U_MEM, uses), ZB(len, U_MEM, uses), \
+	ZB(sig, U_MEM, uses), ZB(swap, U_MEM, uses),			\
+	ZB(csr, U_CSR, uses), ZB(sigmask, U_SIGM, uses), ZB(fwid, U_FWID, uses) }
 
-	if (in->opcode == BN_OP_csr_rd)
-		uses |= U_DST;
-	if (in->opcode == BN_OP_csr_wr)
-		uses |= U_SRCB;
-	return uses;
-}
+static const u8 op_unused[256][sizeof(struct bn_ucode)] = {
+#define BN_INSN(n, opc, f, l, fl, d)	[opc] = ZMASK(OP_USES(opc, f)),
+#include <bpfnic/isa.def>
+#undef BN_INSN
+};
+
+/* (the kernel's FIELD_MAX() is no constant expression) */
+#define OPND_FIELD_MAX(f)	((f) >> __builtin_ctzll(f))
+_Static_assert(OPND_FIELD_MAX(BN_F_DST) == BN_OPND_NONE &&
+	       OPND_FIELD_MAX(BN_F_SRCA) == BN_OPND_NONE &&
+	       OPND_FIELD_MAX(BN_F_SRCB) == BN_OPND_NONE,
+	       "every operand of a valid kind fits its field");
 
 /* Unused operand fields hold NONE; unused value fields hold 0. */
 static u16 opnd_default(u16 uses, u16 bit, u16 val)
@@ -216,22 +247,34 @@ static const char *check_insn(const struct bn_ucode *u)
 		w |= FIELD_PREP(mask, v);		\
 	} while (0)
 
+/* Value fields: bytes [VAL_START, sizeof) of struct bn_ucode, read as 8 + 8 + 4. */
+#define VAL_START	offsetof(struct bn_ucode, shc)
+_Static_assert(sizeof(struct bn_ucode) - VAL_START == 20,
+	       "unused_set() reads the value fields as two u64 and a u32");
+
+/* Does @u hold a nonzero value in a field its opcode does not use? */
+static bool unused_set(const struct bn_ucode *u)
+{
+	const u8 *m = op_unused[u->op] + VAL_START, *b = (const u8 *)u + VAL_START;
+	u64 x0, x1, m0, m1;
+	u32 x2, m2;
+
+	__builtin_memcpy(&x0, b, 8);
+	__builtin_memcpy(&x1, b + 8, 8);
+	__builtin_memcpy(&x2, b + 16, 4);
+	__builtin_memcpy(&m0, m, 8);
+	__builtin_memcpy(&m1, m + 8, 8);
+	__builtin_memcpy(&m2, m + 16, 4);
+	return (x0 & m0) | (x1 & m1) | (x2 & m2);
+}
+
 static int check_unused(const struct bn_ucode *u, u16 uses, const char **why)
 {
 	if ((!(uses & U_DST) && u->dst != BN_OPND_NONE) ||
 	    (!(uses & U_SRCA) && u->srca != BN_OPND_NONE) ||
 	    (!(uses & U_SRCB) && u->srcb != BN_OPND_NONE))
 		*why = "operand not used by this format";
-	else if ((!(uses & U_SHF) && (u->shc || u->shamt)) ||
-		 (!(uses & U_LDF) && (u->mask || u->zf)) ||
-		 (!(uses & U_IMM) && (u->imm16 || u->bsh || u->inv)) ||
-		 (!(uses & U_COND) && u->cond) ||
-		 (!(uses & U_DEFER) && u->defer) ||
-		 (!(uses & U_TGTPC) && u->target) ||
-		 (!(uses & U_MEM) && (u->tgt || u->xfer || u->len || u->sig || u->swap)) ||
-		 (!(uses & U_CSR) && u->csr) ||
-		 (!(uses & U_SIGM) && u->sigmask) ||
-		 (!(uses & U_FWID) && u->fwid))
+	else if (unused_set(u))
 		*why = "field not used by this format";
 	else
 		return 0;
@@ -265,7 +308,7 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 		*why = "undefined opcode";
 		return -EINVAL;
 	}
-	uses = insn_uses(in);
+	uses = op_uses[u->op];
 	err = check_unused(u, uses, why);
 	if (!err)
 		err = check_ports(u, uses, why);
@@ -277,13 +320,16 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 		return -EINVAL;
 	}
 	w |= FIELD_PREP(BN_F_OPC, u->op);
-	/* Unused operand fields stay 0, so an all-zero word is a nop. */
+	/*
+	 * Unused operand fields stay 0, so an all-zero word is a nop.  A used
+	 * operand passed check_ports(): a valid kind, so within 10 bits.
+	 */
 	if (uses & U_DST)
-		FIT(BN_F_DST, u->dst, "dst");
+		w |= FIELD_PREP(BN_F_DST, u->dst);
 	if (uses & U_SRCA)
-		FIT(BN_F_SRCA, u->srca, "srca");
+		w |= FIELD_PREP(BN_F_SRCA, u->srca);
 	if (uses & U_SRCB)
-		FIT(BN_F_SRCB, u->srcb, "srcb");
+		w |= FIELD_PREP(BN_F_SRCB, u->srcb);
 	switch (in->fmt) {
 	case BN_FMT_ALU:
 	case BN_FMT_LDF:
@@ -328,20 +374,11 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 	return 0;
 }
 
-int bn_decode(u64 w, struct bn_ucode *u, const char **why)
+/* The fields @u->op's format uses, from @w; the others stay as they are. */
+static void unpack(u64 w, struct bn_ucode *u)
 {
-	const struct bn_isa_info *in;
-	u16 uses;
-	u64 rebuilt;
+	u16 uses = op_uses[u->op];
 
-	__builtin_memset(u, 0, sizeof(*u));
-	u->op = FIELD_GET(BN_F_OPC, w);
-	in = &bn_isa[u->op];
-	if (!in->name) {
-		*why = "undefined opcode";
-		return -EINVAL;
-	}
-	uses = insn_uses(in);
 	u->dst = opnd_default(uses, U_DST, FIELD_GET(BN_F_DST, w));
 	u->srca = opnd_default(uses, U_SRCA, FIELD_GET(BN_F_SRCA, w));
 	u->srcb = opnd_default(uses, U_SRCB, FIELD_GET(BN_F_SRCB, w));
@@ -377,6 +414,26 @@ int bn_decode(u64 w, struct bn_ucode *u, const char **why)
 		u->sigmask = FIELD_GET(BN_F_SIGMASK, w);
 	if (uses & U_FWID)
 		u->fwid = FIELD_GET(BN_F_FWID, w);
+}
+
+void bn_unpack(u64 w, struct bn_ucode *u)
+{
+	__builtin_memset(u, 0, sizeof(*u));
+	u->op = FIELD_GET(BN_F_OPC, w);
+	unpack(w, u);
+}
+
+int bn_decode(u64 w, struct bn_ucode *u, const char **why)
+{
+	u64 rebuilt;
+
+	__builtin_memset(u, 0, sizeof(*u));
+	u->op = FIELD_GET(BN_F_OPC, w);
+	if (!bn_isa[u->op].name) {
+		*why = "undefined opcode";
+		return -EINVAL;
+	}
+	unpack(w, u);
 	/* Canonical words only: stray bits are a corrupt image. */
 	if (bn_encode(u, &rebuilt, why))
 		return -EINVAL;

@@ -78,6 +78,11 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why);
 /* bn_decode() - unpack; -EINVAL for an undefined opcode or a bad operand. */
 int bn_decode(u64 word, struct bn_ucode *u, const char **why);
 /*
+ * bn_unpack() - bn_decode() without the checks, for a word bn_encode()
+ * produced (the JIT reading back its own code).
+ */
+void bn_unpack(u64 word, struct bn_ucode *u);
+/*
  * bn_disasm() - one line of assembly for @word at address @pc into @buf
  * (no newline).  Returns the length written, like snprintf.
  */

@@ -799,6 +799,24 @@ static const struct tcase cases[] = {
 },
 /* ---- rejections ---------------------------------------------------------- */
 {
+	"byte swap of 24 bits", XDP,
+	PROG(BPF_MOV64_IMM(R2, 0x1234),
+	     BPF_ENDIAN(BPF_TO_BE, R2, 24),
+	     BPF_MOV64_REG(R0, R2),
+	     BPF_EXIT_INSN()),
+	.err = -EINVAL,
+	.msg = "insn 1: byte swap width 24 is not 16, 32 or 64",
+},
+{
+	"byte order conversion to 128 bits", XDP,
+	PROG(BPF_MOV64_IMM(R2, 0x1234),
+	     BPF_ENDIAN(BPF_TO_LE, R2, 128),
+	     BPF_MOV64_REG(R0, R2),
+	     BPF_EXIT_INSN()),
+	.err = -EINVAL,
+	.msg = "insn 1: byte swap width 128 is not 16, 32 or 64",
+},
+{
 	"unsupported helper", XDP,
 	PROG(BPF_EMIT_CALL(BPF_FUNC_trace_printk),
 	     BPF_MOV64_IMM(R0, 2),
