@@ -120,7 +120,8 @@ struct jit_ctx {
 	bool quiet;			/* drop library log lines */
 	uint32_t max_insns;		/* code store left for the image; 0: JIT default */
 	int last_err;
-	double compile_us;		/* wall time of the last bn_jit_compile() */
+	double compile_us;		/* CPU time of the last bn_jit_compile() */
+	double compile_wall_us;		/* its wall time */
 };
 
 int jit_analyze(struct jit_ctx *c, const struct bn_obj_prog *p);

@@ -70,15 +70,17 @@ int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 		.maps = p->maps, .nmaps = p->nmaps,
 	};
 	struct bn_jit_env env;
-	double t0;
+	double t0, c0;
 
 	jit_env(c, &env);
 	memcpy(c->meta, c->meta0, p->len * sizeof(*c->meta));
 	*img = NULL;
 	*len = 0;
 	t0 = now_sec();
+	c0 = cpu_sec();
 	c->last_err = bn_jit_compile(&in, &opts, &env, img, len, st);
-	c->compile_us = (now_sec() - t0) * 1e6;
+	c->compile_us = (cpu_sec() - c0) * 1e6;
+	c->compile_wall_us = (now_sec() - t0) * 1e6;
 	return c->last_err;
 }
 

@@ -317,10 +317,10 @@ else
 		prog dump "$P" --json
 	json_check "run json" 'j["packets"] == 2 and set(j["verdicts"]) == {"ABORTED", "DROP", "PASS", "TX"} and all(k in j for k in ("faults", "cycles_per_pkt", "mpps_per_fpc", "mpps_nic", "host_pps")) and j["maps"]["cfg"] == [{"key": "00000000", "value": "01000000"}]' \
 		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --json
-	json_check "jit json jit_us" 'isinstance(j["jit_us"], (int, float)) and j["jit_us"] > 0 and j["jit_runs"] == 20' \
+	json_check "jit json jit_us" 'isinstance(j["jit_us"], (int, float)) and j["jit_us"] > 0 and j["jit_wall_us"] > 0 and j["jit_runs"] == 20' \
 		prog jit "$P" --json
 	run prog jit "$P"
-	[ "$rc" -eq 0 ] && grep -q '^  JIT time  *[0-9.]* us (median of 20 bn_jit_compile() calls)$' "$T/out" && ok ||
+	[ "$rc" -eq 0 ] && grep -q '^  JIT time  *[0-9.]* us CPU, [0-9.]* us wall (medians of 20 bn_jit_compile() calls)$' "$T/out" && ok ||
 		bad "jit text JIT time" "$out$err"
 	# the pcap 3 times in one batch: maps persist, so cnt counts all 6 (one
 	# thread: the program's non-atomic increment cannot race with itself)
