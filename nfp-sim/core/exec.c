@@ -126,7 +126,6 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 } while (0)
 #define IMM		(in->imm)
 #define SHAMT		(in->shamt)
-#define ZF		(in->zf)
 #define FL		(t->fl)
 #define FLAGS(z, n, c, v)	do { if (FORM == F_GEN) t->fl = MKFL(z, n, c, v); } while (0)
 #define ZP		((t->fl >> 3) & 1)

@@ -158,6 +158,10 @@ static void predecode_fmt(const struct bn_prog *p, const struct bn_ucode *u,
 		d->imm = byte_mask(u->mask);
 		d->zf = u->zf;
 		opnd_dread(u->dst, &d->ak, &d->a);
+		if (u->zf) {	/* the lanes it keeps read as zero: no DOLD */
+			d->ak = BN_K_R;
+			d->a = BN_RF_ZERO;
+		}
 		break;
 	case BN_FMT_BR:
 	case BN_FMT_BRCMP:
