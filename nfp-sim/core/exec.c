@@ -62,6 +62,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define MIXED		(FORM == F_MIXED || FORM == F_MIXEDSH)
 #define RFONLY		(FORM == F_PLAIN || FORM == F_COND || FORM == F_PLAINSH)
 enum { CONDK = 0 };		/* the condition of an F_COND handler */
+enum { SHK = 0 };		/* the shift kind of a shifted form's handler, if one */
 #define FLAGS_DEAD	(FORM == F_COND)
 #define CMP_COND	CONDK
 #define LMP(n) ({							\
@@ -92,7 +93,8 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define B ({								\
 	u32 w_ = BRAW;							\
 	FORM == F_PLAIN || FORM == F_MIXED ? w_ :			\
-	FORM == F_PLAINSH || FORM == F_MIXEDSH ? bn_shift_sh(w_, in->shc, in->shamt) : \
+	FORM == F_PLAINSH || FORM == F_MIXEDSH ?			\
+		bn_shift_sh(w_, SHK ? SHK : in->shc, in->shamt) :	\
 	in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\

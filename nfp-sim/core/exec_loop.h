@@ -32,6 +32,8 @@
 #define LPS(name)	l_##name
 #define LXS(name)	l_##name
 #define LC(c)		l_br_cmp
+#define LPK(name, k)	l_##name
+#define LXK(name, k)	l_##name
 #else
 #define BUDGET() do { budget--; } while (0)
 #define RUNCHECK() do {							\
@@ -43,6 +45,8 @@
 #define LPS(name)	lps_##name
 #define LXS(name)	lxs_##name
 #define LC(c)		lc_##c
+#define LPK(name, k)	lpk_##k##_##name
+#define LXK(name, k)	lxk_##k##_##name
 #endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
@@ -55,6 +59,17 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
 		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name), \
 		[(opc) | BN_X_MIXEDSH] = &&LXS(name),
+#include <bpfnic/isa.def>
+#undef BN_INSN
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_LSL)] = &&LPK(name, LSL),	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_LSR)] = &&LPK(name, LSR),	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_ASR)] = &&LPK(name, ASR),	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_ROR)] = &&LPK(name, ROR),	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_LSL)] = &&LXK(name, LSL),	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_LSR)] = &&LXK(name, LSR),	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_ASR)] = &&LXK(name, ASR),	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_ROR)] = &&LXK(name, ROR),
 #include <bpfnic/isa.def>
 #undef BN_INSN
 #define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
@@ -136,6 +151,35 @@ lxs_##name: {						\
 #include <bpfnic/isa.def>
 #undef BN_INSN
 
+/* The shifted forms again, one handler per shift kind. */
+#define SH_PLAIN(name, lat, k)				\
+lpk_##k##_##name: {					\
+	enum { FORM = F_PLAINSH, SHK = BN_SHC_##k };	\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#define SH_MIXED(name, lat, k)				\
+lxk_##k##_##name: {					\
+	enum { FORM = F_MIXEDSH, SHK = BN_SHC_##k };	\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom))			\
+		goto *ops[in->op];			\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+	SH_PLAIN(name, lat, LSL) SH_PLAIN(name, lat, LSR)	\
+	SH_PLAIN(name, lat, ASR) SH_PLAIN(name, lat, ROR)	\
+	SH_MIXED(name, lat, LSL) SH_MIXED(name, lat, LSR)	\
+	SH_MIXED(name, lat, ASR) SH_MIXED(name, lat, ROR)
+#include <bpfnic/isa.def>
+#undef BN_INSN
+#undef SH_PLAIN
+#undef SH_MIXED
+
 #define BN_CMP_COND(c)					\
 lc_##c: {						\
 	enum { FORM = F_COND, CONDK = BN_COND_##c };	\
@@ -190,3 +234,5 @@ out:
 #undef LPS
 #undef LXS
 #undef LC
+#undef LPK
+#undef LXK

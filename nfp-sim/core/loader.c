@@ -281,6 +281,11 @@ static bool plain_opnds(const struct bn_dinsn *d)
 	return d->ak == BN_K_R && d->bk == BN_K_R && (d->dk == BN_K_R || d->dk == BN_K_BOTH);
 }
 
+static bool shc_known(u8 shc)
+{
+	return shc >= BN_SHC_LSL && shc <= BN_SHC_ROR;
+}
+
 /* The special form of @d (general: its opcode), and the lm words it needs. */
 static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 {
@@ -288,12 +293,14 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 	    (fl_alu(d) && flags_live))
 		return;
 	if (plain_opnds(d)) {
-		d->x = d->op | (d->shc ? BN_X_PLAINSH : BN_X_PLAIN);
+		d->x = d->op | (!d->shc ? BN_X_PLAIN : shc_known(d->shc) ?
+				BN_X_PLAINSH_K(d->shc) : BN_X_PLAINSH);
 		if (d->op == BN_OP_br_cmp && !flags_live && d->cond <= BN_COND_AL)
 			d->x = BN_X_COND | d->cond;
 		return;
 	}
-	d->x = d->op | (d->shc ? BN_X_MIXEDSH : BN_X_MIXED);
+	d->x = d->op | (!d->shc ? BN_X_MIXED : shc_known(d->shc) ?
+			BN_X_MIXEDSH_K(d->shc) : BN_X_MIXEDSH);
 	d->lmn = 1;		/* so that a pending xfer-in read (no room) stops it */
 	if (d->ak == BN_K_LM)
 		d->lmn = d->a + 1;

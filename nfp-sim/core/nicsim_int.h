@@ -80,6 +80,8 @@ enum bn_kind {
  *               once per instruction (lm words inside the window, no xfer-in
  *               read pending) or handed to the general form; B unshifted
  *               (BN_X_MIXEDSH: shifted).
+ * A shifted form of a known shift kind has a handler for that kind
+ * (BN_X_PLAINSH_K, BN_X_MIXEDSH_K): no switch on the shifter.
  * Both skip FLAGS() and the defer-slot countdown.  A br_cmp that could be
  * plain and whose own flags are dead too gets the handler of its condition
  * (BN_X_COND | cond): a plain compare, no flags at all.
@@ -89,7 +91,10 @@ enum bn_kind {
 #define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
 #define BN_X_PLAINSH	0x400
 #define BN_X_MIXEDSH	0x500
-#define BN_X_FORMS	6
+/* The same with the shift kind (BN_SHC_LSL..ROR) in the handler. */
+#define BN_X_PLAINSH_K(shc)	((5 + (shc)) << 8)
+#define BN_X_MIXEDSH_K(shc)	((9 + (shc)) << 8)
+#define BN_X_FORMS	14
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
