@@ -392,11 +392,22 @@ void bn_emem_unmap(struct bn_sim *sim, u64 off, u64 len);
 
 /* maps.c */
 void bn_maps_fini(struct bn_sim *sim);
-struct bn_map *bn_map_get(struct bn_sim *sim, u32 id);
+
+/* The map with device id @id, or NULL. */
+static inline struct bn_map *bn_map_get(struct bn_sim *sim, u32 id)
+{
+	return id && id <= BN_SIM_MAX_MAPS ? sim->maps[id] : NULL;
+}
+
 int bn_map_lookup_ptr(struct bn_map *m, const void *key, void **value);
 int bn_map_update_elem(struct bn_map *m, const void *key, const void *value, u64 flags);
 int bn_map_delete_elem(struct bn_map *m, const void *key);
-u32 bn_map_value_addr(const struct bn_map *m, const void *value);
+
+/* The device address of a value @m holds. */
+static inline u32 bn_map_value_addr(const struct bn_map *m, const void *value)
+{
+	return BN_ADDR_EMEM + (u32)(m->emem_off + ((const u8 *)value - m->mem));
+}
 
 /* loader.c */
 bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx);
