@@ -48,18 +48,7 @@ u32 bn_index_to_pc(const struct bn_prog *p, u32 idx)
 	return BN_LOAD_BASE + p->len;	/* a sentinel: just past the image */
 }
 
-bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx)
-{
-	if (pc >= BN_LOAD_BASE && pc - BN_LOAD_BASE < p->len) {
-		*idx = pc - BN_LOAD_BASE;
-		return true;
-	}
-	if (pc >= BN_FW_REGION && pc - BN_FW_REGION < 2 * BN_NUM_HELPERS) {
-		*idx = p->len + 1 + pc - BN_FW_REGION;
-		return true;
-	}
-	return false;
-}
+/* bn_pc_to_index(), the other way, is inline (nicsim_int.h): rtn runs it. */
 
 /* ---- pre-decoding ------------------------------------------------------------------- */
 

@@ -410,7 +410,19 @@ static inline u32 bn_map_value_addr(const struct bn_map *m, const void *value)
 }
 
 /* loader.c */
-bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx);
+/* The code index of code-store address @pc: the image, then the helper stubs. */
+static inline bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx)
+{
+	if (pc >= BN_LOAD_BASE && pc - BN_LOAD_BASE < p->len) {
+		*idx = pc - BN_LOAD_BASE;
+		return true;
+	}
+	if (pc >= BN_FW_REGION && pc - BN_FW_REGION < 2 * BN_NUM_HELPERS) {
+		*idx = p->len + 1 + pc - BN_FW_REGION;
+		return true;
+	}
+	return false;
+}
 u32 bn_index_to_pc(const struct bn_prog *p, u32 idx);
 int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
 
