@@ -164,7 +164,7 @@ enum { SHK = 0 };		/* the shift kind of a shifted form's handler, if one */
 
 #define BRANCH_TO(taken, target) do {					\
 	const struct bn_dinsn *n_;					\
-	if (unlikely(dl)) {						\
+	if (FORM == F_GEN && unlikely(dl)) {	/* special: never in a slot */ \
 		bn_thr_why(t, "%s in a defer slot", bn_isa[in->op].name); \
 		goto fault;						\
 	}								\
