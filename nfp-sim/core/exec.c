@@ -142,10 +142,12 @@ enum { SHK = 0 };		/* the shift kind of a shifted form's handler, if one */
  * with fewer instructions left than the run has, exec_careful takes over
  * and checks each one).
  */
+/* exec_fast reads its handler from the instruction: one load, the jump resolves early */
+#define HANDLER()	(&&l_oob + (EXEC_SWITCH_TABLE ? in->hoff : ops[in->x]))
 #define DISPATCH() do {							\
 	BUDGET();							\
 	TRACE();							\
-	goto *ops[in->x];						\
+	goto *HANDLER();						\
 } while (0)
 
 /*
@@ -263,13 +265,19 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 /* exec_fast left a run it could not finish within the watchdog budget. */
 #define BN_RUN_CAREFUL	(BN_RUN_FAULT + 1)
 
+/* exec_fast's handler offsets, by bn_dinsn.x (bn_exec_handler). */
+static const s32 *bn_fast_ops;
+
 #define EXEC_FN		exec_fast
 #define EXEC_TRACE	0
 #define EXEC_CHECKED	0
+#define EXEC_SWITCH_TABLE	1
 #include "exec_loop.h"
 #undef EXEC_FN
 #undef EXEC_TRACE
 #undef EXEC_CHECKED
+#undef EXEC_SWITCH_TABLE
+#define EXEC_SWITCH_TABLE	0
 
 #define EXEC_FN		exec_careful
 #define EXEC_TRACE	0
@@ -290,6 +298,17 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+/*
+ * exec_fast's handler for pre-decoded handler number @x, as an offset from
+ * its l_oob (bn_dinsn.hoff): exec_fast dispatches on it directly.
+ */
+s32 bn_exec_handler(u16 x)
+{
+	if (!__atomic_load_n(&bn_fast_ops, __ATOMIC_ACQUIRE))
+		exec_fast(NULL, NULL);	/* publishes its table */
+	return x < BN_X_FORMS * 256 ? bn_fast_ops[x] : 0;
+}
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)
 {

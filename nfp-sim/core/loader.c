@@ -346,8 +346,10 @@ static int predecode_forms(struct bn_prog *p)
 		;
 	memset(in, 0, p->ncode);
 	mark_slots(p, in);
-	for (i = 0; i < p->ncode; i++)
+	for (i = 0; i < p->ncode; i++) {
 		predecode_form(&p->code[i], out[i], in[i]);
+		p->code[i].hoff = bn_exec_handler(p->code[i].x);
+	}
 	free(in);
 	free(out);
 	return 0;

@@ -121,6 +121,7 @@ struct bn_dinsn {
 	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
 	u8 pad;
 	u16 run;		/* instructions from here to the end of its straight run */
+	s32 hoff;		/* handler of @x in exec_fast (bn_exec_handler) */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
@@ -428,6 +429,7 @@ int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
 
 /* exec.c, csr.c, helpers.c */
 int bn_exec(struct bn_fpc *f, struct bn_thr *t);
+s32 bn_exec_handler(u16 x);
 void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
 int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);
