@@ -83,8 +83,8 @@ static int cmd_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in
 		bn_thr_why(t, "mem_add: address %#x is not %u-byte aligned", addr, len);
 		return -EFAULT;
 	}
-	p = bn_mem_ptr(f, t, in->tgt, addr, len, cmd_names[2]);
-	if (!p)
+	p = bn_mem_fast(f, t, in->tgt, addr, len);
+	if (unlikely(!p) && !(p = bn_mem_ptr(f, t, in->tgt, addr, len, cmd_names[2])))
 		return -EFAULT;
 	if (len == 4)
 		__atomic_fetch_add((u32 *)p, x[0], __ATOMIC_RELAXED);

@@ -62,6 +62,7 @@ static __attribute__((noinline)) bool rd_xin(struct bn_thr *t, u32 i, u64 now, u
 #define MIXED		(FORM == F_MIXED || FORM == F_MIXEDSH)
 #define RFONLY		(FORM == F_PLAIN || FORM == F_COND || FORM == F_PLAINSH)
 enum { CONDK = 0 };		/* the condition of an F_COND handler */
+enum { SHK = 0 };		/* the shift kind of a shifted form's handler, if one */
 #define FLAGS_DEAD	(FORM == F_COND)
 #define CMP_COND	CONDK
 #define LMP(n) ({							\
@@ -92,7 +93,8 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 #define B ({								\
 	u32 w_ = BRAW;							\
 	FORM == F_PLAIN || FORM == F_MIXED ? w_ :			\
-	FORM == F_PLAINSH || FORM == F_MIXEDSH ? bn_shift_sh(w_, in->shc, in->shamt) : \
+	FORM == F_PLAINSH || FORM == F_MIXEDSH ?			\
+		bn_shift_sh(w_, SHK ? SHK : in->shc, in->shamt) :	\
 	in->shc ? bn_shift(w_, in->shc, in->shamt) : w_; })
 #define DOLD	A	/* merge instructions decode their destination into the A port */
 #define WD(val) do {							\
@@ -126,7 +128,6 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 } while (0)
 #define IMM		(in->imm)
 #define SHAMT		(in->shamt)
-#define ZF		(in->zf)
 #define FL		(t->fl)
 #define FLAGS(z, n, c, v)	do { if (FORM == F_GEN) t->fl = MKFL(z, n, c, v); } while (0)
 #define ZP		((t->fl >> 3) & 1)
@@ -141,10 +142,12 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
  * with fewer instructions left than the run has, exec_careful takes over
  * and checks each one).
  */
+/* exec_fast reads its handler from the instruction: one load, the jump resolves early */
+#define HANDLER()	(&&l_oob + (EXEC_SWITCH_TABLE ? in->hoff : ops[in->x]))
 #define DISPATCH() do {							\
 	BUDGET();							\
 	TRACE();							\
-	goto *ops[in->x];						\
+	goto *HANDLER();						\
 } while (0)
 
 /*
@@ -163,7 +166,7 @@ enum { CONDK = 0 };		/* the condition of an F_COND handler */
 
 #define BRANCH_TO(taken, target) do {					\
 	const struct bn_dinsn *n_;					\
-	if (unlikely(dl)) {						\
+	if (FORM == F_GEN && unlikely(dl)) {	/* special: never in a slot */ \
 		bn_thr_why(t, "%s in a defer slot", bn_isa[in->op].name); \
 		goto fault;						\
 	}								\
@@ -262,13 +265,19 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 /* exec_fast left a run it could not finish within the watchdog budget. */
 #define BN_RUN_CAREFUL	(BN_RUN_FAULT + 1)
 
+/* exec_fast's handler offsets, by bn_dinsn.x (bn_exec_handler). */
+static const s32 *bn_fast_ops;
+
 #define EXEC_FN		exec_fast
 #define EXEC_TRACE	0
 #define EXEC_CHECKED	0
+#define EXEC_SWITCH_TABLE	1
 #include "exec_loop.h"
 #undef EXEC_FN
 #undef EXEC_TRACE
 #undef EXEC_CHECKED
+#undef EXEC_SWITCH_TABLE
+#define EXEC_SWITCH_TABLE	0
 
 #define EXEC_FN		exec_careful
 #define EXEC_TRACE	0
@@ -289,6 +298,17 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+/*
+ * exec_fast's handler for pre-decoded handler number @x, as an offset from
+ * its l_oob (bn_dinsn.hoff): exec_fast dispatches on it directly.
+ */
+s32 bn_exec_handler(u16 x)
+{
+	if (!__atomic_load_n(&bn_fast_ops, __ATOMIC_ACQUIRE))
+		exec_fast(NULL, NULL);	/* publishes its table */
+	return x < BN_X_FORMS * 256 ? bn_fast_ops[x] : 0;
+}
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)
 {

@@ -32,6 +32,8 @@
 #define LPS(name)	l_##name
 #define LXS(name)	l_##name
 #define LC(c)		l_br_cmp
+#define LPK(name, k)	l_##name
+#define LXK(name, k)	l_##name
 #else
 #define BUDGET() do { budget--; } while (0)
 #define RUNCHECK() do {							\
@@ -43,25 +45,45 @@
 #define LPS(name)	lps_##name
 #define LXS(name)	lxs_##name
 #define LC(c)		lc_##c
+#define LPK(name, k)	lpk_##k##_##name
+#define LXK(name, k)	lxk_##k##_##name
 #endif
 
 static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"	/* rows override the default */
-	static const void *const ops[BN_X_FORMS * 256] = {
-		[0 ... BN_X_FORMS * 256 - 1] = &&l_oob,	/* undefined opcodes, sentinels */
+	/* handlers as offsets from l_oob: constants, no relocations */
+	static const s32 ops[BN_X_FORMS * 256] = {
+		[0 ... BN_X_FORMS * 256 - 1] = 0,	/* l_oob: undefined opcodes, sentinels */
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
-		[opc] = &&l_##name, [(opc) | BN_X_PLAIN] = &&LP(name),	\
-		[(opc) | BN_X_PLAINSH] = &&LPS(name), [(opc) | BN_X_MIXED] = &&LX(name), \
-		[(opc) | BN_X_MIXEDSH] = &&LXS(name),
+		[opc] = &&l_##name - &&l_oob, [(opc) | BN_X_PLAIN] = &&LP(name) - &&l_oob,	\
+		[(opc) | BN_X_PLAINSH] = &&LPS(name) - &&l_oob, [(opc) | BN_X_MIXED] = &&LX(name) - &&l_oob, \
+		[(opc) | BN_X_MIXEDSH] = &&LXS(name) - &&l_oob,
 #include <bpfnic/isa.def>
 #undef BN_INSN
-#define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c),
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_LSL)] = &&LPK(name, LSL) - &&l_oob,	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_LSR)] = &&LPK(name, LSR) - &&l_oob,	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_ASR)] = &&LPK(name, ASR) - &&l_oob,	\
+		[(opc) | BN_X_PLAINSH_K(BN_SHC_ROR)] = &&LPK(name, ROR) - &&l_oob,	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_LSL)] = &&LXK(name, LSL) - &&l_oob,	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_LSR)] = &&LXK(name, LSR) - &&l_oob,	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_ASR)] = &&LXK(name, ASR) - &&l_oob,	\
+		[(opc) | BN_X_MIXEDSH_K(BN_SHC_ROR)] = &&LXK(name, ROR) - &&l_oob,
+#include <bpfnic/isa.def>
+#undef BN_INSN
+#define BN_CMP_COND(c)	[BN_X_COND | BN_COND_##c] = &&LC(c) - &&l_oob,
 		BN_CMP_CONDS
 #undef BN_CMP_COND
 	};
 #pragma GCC diagnostic pop
+#if EXEC_SWITCH_TABLE
+	if (unlikely(!f)) {	/* bn_exec_handler() asks for the handler offsets */
+		__atomic_store_n(&bn_fast_ops, ops, __ATOMIC_RELEASE);
+		return 0;
+	}
+#endif
 	const struct bn_prog *p = f->prog;
 	const struct bn_dinsn *const code = p->code;
 	const struct bn_dinsn *in = code + t->pc;
@@ -119,7 +141,7 @@ lx_##name: {						\
 	enum { FORM = F_MIXED };			\
 	const u32 COST = bn_lat_cycles[lat];		\
 	if (unlikely(in->lmn > lmroom))			\
-		goto *ops[in->op];	/* general form */	\
+		goto *(&&l_oob + ops[in->op]);	/* general form */	\
 	SEM_##name;					\
 	ADVANCE();					\
 	DISPATCH();					\
@@ -128,13 +150,42 @@ lxs_##name: {						\
 	enum { FORM = F_MIXEDSH };			\
 	const u32 COST = bn_lat_cycles[lat];		\
 	if (unlikely(in->lmn > lmroom))			\
-		goto *ops[in->op];			\
+		goto *(&&l_oob + ops[in->op]);			\
 	SEM_##name;					\
 	ADVANCE();					\
 	DISPATCH();					\
 }
 #include <bpfnic/isa.def>
 #undef BN_INSN
+
+/* The shifted forms again, one handler per shift kind. */
+#define SH_PLAIN(name, lat, k)				\
+lpk_##k##_##name: {					\
+	enum { FORM = F_PLAINSH, SHK = BN_SHC_##k };	\
+	const u32 COST = bn_lat_cycles[lat];		\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#define SH_MIXED(name, lat, k)				\
+lxk_##k##_##name: {					\
+	enum { FORM = F_MIXEDSH, SHK = BN_SHC_##k };	\
+	const u32 COST = bn_lat_cycles[lat];		\
+	if (unlikely(in->lmn > lmroom))			\
+		goto *(&&l_oob + ops[in->op]);			\
+	SEM_##name;					\
+	ADVANCE();					\
+	DISPATCH();					\
+}
+#define BN_INSN(name, opc, fmt, lat, flags, doc)	\
+	SH_PLAIN(name, lat, LSL) SH_PLAIN(name, lat, LSR)	\
+	SH_PLAIN(name, lat, ASR) SH_PLAIN(name, lat, ROR)	\
+	SH_MIXED(name, lat, LSL) SH_MIXED(name, lat, LSR)	\
+	SH_MIXED(name, lat, ASR) SH_MIXED(name, lat, ROR)
+#include <bpfnic/isa.def>
+#undef BN_INSN
+#undef SH_PLAIN
+#undef SH_MIXED
 
 #define BN_CMP_COND(c)					\
 lc_##c: {						\
@@ -190,3 +241,5 @@ out:
 #undef LPS
 #undef LXS
 #undef LC
+#undef LPK
+#undef LXK

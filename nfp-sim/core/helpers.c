@@ -218,11 +218,10 @@ static int fw_xdp_only(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
 	return BN_STEP_FAULT;
 }
 
-int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
+/* Every routine but map lookup (bn_fw_call). */
+static __attribute__((noinline)) int fw_call_other(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
 {
 	switch (fwid) {
-	case BN_FW_MAP_LOOKUP:
-		return fw_map_lookup(f, t);
 	case BN_FW_MAP_UPDATE:
 		return fw_map_update(f, t);
 	case BN_FW_MAP_DELETE:
@@ -242,4 +241,12 @@ int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
 		bn_thr_why(t, "fw_call: no firmware routine %u", fwid);
 		return BN_STEP_FAULT;
 	}
+}
+
+int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid)
+{
+	/* the frequent one apart: a plain tail call, no frame for the others' */
+	if (likely(fwid == BN_FW_MAP_LOOKUP))
+		return fw_map_lookup(f, t);
+	return fw_call_other(f, t, fwid);
 }

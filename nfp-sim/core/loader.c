@@ -48,18 +48,7 @@ u32 bn_index_to_pc(const struct bn_prog *p, u32 idx)
 	return BN_LOAD_BASE + p->len;	/* a sentinel: just past the image */
 }
 
-bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx)
-{
-	if (pc >= BN_LOAD_BASE && pc - BN_LOAD_BASE < p->len) {
-		*idx = pc - BN_LOAD_BASE;
-		return true;
-	}
-	if (pc >= BN_FW_REGION && pc - BN_FW_REGION < 2 * BN_NUM_HELPERS) {
-		*idx = p->len + 1 + pc - BN_FW_REGION;
-		return true;
-	}
-	return false;
-}
+/* bn_pc_to_index(), the other way, is inline (nicsim_int.h): rtn runs it. */
 
 /* ---- pre-decoding ------------------------------------------------------------------- */
 
@@ -158,6 +147,10 @@ static void predecode_fmt(const struct bn_prog *p, const struct bn_ucode *u,
 		d->imm = byte_mask(u->mask);
 		d->zf = u->zf;
 		opnd_dread(u->dst, &d->ak, &d->a);
+		if (u->zf) {	/* the lanes it keeps read as zero: no DOLD */
+			d->ak = BN_K_R;
+			d->a = BN_RF_ZERO;
+		}
 		break;
 	case BN_FMT_BR:
 	case BN_FMT_BRCMP:
@@ -277,6 +270,11 @@ static bool plain_opnds(const struct bn_dinsn *d)
 	return d->ak == BN_K_R && d->bk == BN_K_R && (d->dk == BN_K_R || d->dk == BN_K_BOTH);
 }
 
+static bool shc_known(u8 shc)
+{
+	return shc >= BN_SHC_LSL && shc <= BN_SHC_ROR;
+}
+
 /* The special form of @d (general: its opcode), and the lm words it needs. */
 static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 {
@@ -284,12 +282,14 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 	    (fl_alu(d) && flags_live))
 		return;
 	if (plain_opnds(d)) {
-		d->x = d->op | (d->shc ? BN_X_PLAINSH : BN_X_PLAIN);
+		d->x = d->op | (!d->shc ? BN_X_PLAIN : shc_known(d->shc) ?
+				BN_X_PLAINSH_K(d->shc) : BN_X_PLAINSH);
 		if (d->op == BN_OP_br_cmp && !flags_live && d->cond <= BN_COND_AL)
 			d->x = BN_X_COND | d->cond;
 		return;
 	}
-	d->x = d->op | (d->shc ? BN_X_MIXEDSH : BN_X_MIXED);
+	d->x = d->op | (!d->shc ? BN_X_MIXED : shc_known(d->shc) ?
+			BN_X_MIXEDSH_K(d->shc) : BN_X_MIXEDSH);
 	d->lmn = 1;		/* so that a pending xfer-in read (no room) stops it */
 	if (d->ak == BN_K_LM)
 		d->lmn = d->a + 1;
@@ -346,8 +346,10 @@ static int predecode_forms(struct bn_prog *p)
 		;
 	memset(in, 0, p->ncode);
 	mark_slots(p, in);
-	for (i = 0; i < p->ncode; i++)
+	for (i = 0; i < p->ncode; i++) {
 		predecode_form(&p->code[i], out[i], in[i]);
+		p->code[i].hoff = bn_exec_handler(p->code[i].x);
+	}
 	free(in);
 	free(out);
 	return 0;

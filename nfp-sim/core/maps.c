@@ -237,21 +237,11 @@ void bn_maps_fini(struct bn_sim *sim)
 	}
 }
 
-struct bn_map *bn_map_get(struct bn_sim *sim, u32 id)
-{
-	return id && id <= BN_SIM_MAX_MAPS ? sim->maps[id] : NULL;
-}
-
 uint32_t bn_sim_map_addr(struct bn_sim *sim, uint32_t id)
 {
 	struct bn_map *m = bn_map_get(sim, id);
 
 	return m ? BN_ADDR_EMEM + (u32)m->emem_off : 0;
-}
-
-u32 bn_map_value_addr(const struct bn_map *m, const void *value)
-{
-	return BN_ADDR_EMEM + (u32)(m->emem_off + ((const u8 *)value - m->mem));
 }
 
 /* ---- hash chains (caller holds m->lock) ------------------------------------------ */

@@ -80,6 +80,8 @@ enum bn_kind {
  *               once per instruction (lm words inside the window, no xfer-in
  *               read pending) or handed to the general form; B unshifted
  *               (BN_X_MIXEDSH: shifted).
+ * A shifted form of a known shift kind has a handler for that kind
+ * (BN_X_PLAINSH_K, BN_X_MIXEDSH_K): no switch on the shifter.
  * Both skip FLAGS() and the defer-slot countdown.  A br_cmp that could be
  * plain and whose own flags are dead too gets the handler of its condition
  * (BN_X_COND | cond): a plain compare, no flags at all.
@@ -89,7 +91,10 @@ enum bn_kind {
 #define BN_X_COND	0x300	/* | cond: br_cmp, plain, its flags dead too */
 #define BN_X_PLAINSH	0x400
 #define BN_X_MIXEDSH	0x500
-#define BN_X_FORMS	6
+/* The same with the shift kind (BN_SHC_LSL..ROR) in the handler. */
+#define BN_X_PLAINSH_K(shc)	((5 + (shc)) << 8)
+#define BN_X_MIXEDSH_K(shc)	((9 + (shc)) << 8)
+#define BN_X_FORMS	14
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
@@ -116,6 +121,7 @@ struct bn_dinsn {
 	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
 	u8 pad;
 	u16 run;		/* instructions from here to the end of its straight run */
+	s32 hoff;		/* handler of @x in exec_fast (bn_exec_handler) */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
@@ -387,19 +393,43 @@ void bn_emem_unmap(struct bn_sim *sim, u64 off, u64 len);
 
 /* maps.c */
 void bn_maps_fini(struct bn_sim *sim);
-struct bn_map *bn_map_get(struct bn_sim *sim, u32 id);
+
+/* The map with device id @id, or NULL. */
+static inline struct bn_map *bn_map_get(struct bn_sim *sim, u32 id)
+{
+	return id && id <= BN_SIM_MAX_MAPS ? sim->maps[id] : NULL;
+}
+
 int bn_map_lookup_ptr(struct bn_map *m, const void *key, void **value);
 int bn_map_update_elem(struct bn_map *m, const void *key, const void *value, u64 flags);
 int bn_map_delete_elem(struct bn_map *m, const void *key);
-u32 bn_map_value_addr(const struct bn_map *m, const void *value);
+
+/* The device address of a value @m holds. */
+static inline u32 bn_map_value_addr(const struct bn_map *m, const void *value)
+{
+	return BN_ADDR_EMEM + (u32)(m->emem_off + ((const u8 *)value - m->mem));
+}
 
 /* loader.c */
-bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx);
+/* The code index of code-store address @pc: the image, then the helper stubs. */
+static inline bool bn_pc_to_index(const struct bn_prog *p, u32 pc, u32 *idx)
+{
+	if (pc >= BN_LOAD_BASE && pc - BN_LOAD_BASE < p->len) {
+		*idx = pc - BN_LOAD_BASE;
+		return true;
+	}
+	if (pc >= BN_FW_REGION && pc - BN_FW_REGION < 2 * BN_NUM_HELPERS) {
+		*idx = p->len + 1 + pc - BN_FW_REGION;
+		return true;
+	}
+	return false;
+}
 u32 bn_index_to_pc(const struct bn_prog *p, u32 idx);
 int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
 
 /* exec.c, csr.c, helpers.c */
 int bn_exec(struct bn_fpc *f, struct bn_thr *t);
+s32 bn_exec_handler(u16 x);
 void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
 int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);

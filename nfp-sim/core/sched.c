@@ -54,20 +54,24 @@ static void heap_up(struct heap *h, u32 i)
 	}
 }
 
+/* Sift v[i] down: the earlier child moves up into the hole until x fits. */
 static void heap_down(struct heap *h, u32 i)
 {
-	for (;;) {
-		u32 l = 2 * i + 1, m = i;
+	struct bn_fpc *x = h->v[i];
+	u32 n = h->n;
 
-		if (l < h->n && before(h->v[l], h->v[m]))
-			m = l;
-		if (l + 1 < h->n && before(h->v[l + 1], h->v[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		heap_swap(h, i, m);
+	for (;;) {
+		u32 l = 2 * i + 1, m;
+
+		if (l >= n)
+			break;
+		m = l + 1 < n && before(h->v[l + 1], h->v[l]) ? l + 1 : l;
+		if (!before(h->v[m], x))
+			break;
+		h->v[i] = h->v[m];
 		i = m;
 	}
+	h->v[i] = x;
 }
 
 /* The clock of the FPC that runs after the top one. */

@@ -11,7 +11,7 @@
  *   WD(v)      write the destination (rN: both banks; NONE: discarded)
  *   PAIR_A, PAIR_B, WPAIR(v)   64-bit GPR pairs {n+1:n}
  *   IMM        the pre-decoded immediate (value, byte mask, CSR, mask...)
- *   SHAMT, ZF  instruction fields
+ *   SHAMT      instruction field
  *   FL         the packed flags Z N C V; FLAGS(z, n, c, v) sets them
  *   ZP, CF     previous Z, carry flag
  *   COND       the instruction's condition holds for FL
@@ -164,7 +164,8 @@ static const u16 bn_cond_tab[16] = {
 
 #define SEM_immed	WD(IMM)
 #define SEM_immed_hi	WD((DOLD & 0xffff) | IMM)
-#define SEM_ld_field	do { u32 b_ = B; WD((b_ & IMM) | (ZF ? 0 : DOLD & ~IMM)); } while (0)
+/* With ZF the loader points DOLD at the zero word: the other lanes clear. */
+#define SEM_ld_field	do { u32 b_ = B; WD((b_ & IMM) | (DOLD & ~IMM)); } while (0)
 
 #define SEM_br		BRANCH(COND)
 #define SEM_br_cmp	do { u32 a_ = A, b_ = BRAW;					\
