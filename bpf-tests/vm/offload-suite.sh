@@ -156,22 +156,24 @@ wait_flush 0 0
 end
 ethtool -K "$A" hw-tc-offload on
 
+# One filter, in software only: nothing bound to the device, no in_hw.
+sw_only() {
+	local f
+	[ "$(nbound)" = 0 ] || bad "$(nbound) programs bound"
+	f=$(tc_filters)
+	[ "$(echo "$f" | grep -c .)" = 1 ] || bad "filters: $f"
+	has_word "$f" in_hw && bad "$1 reported in_hw"
+	tc_flush
+}
+
 begin 5 "TC offload by default (flipped: unbound programs stay in software)"
 must tc filter add dev "$A" ingress bpf $TOBJ da
-[ "$(nbound)" = 0 ] || bad "$(nbound) programs bound"
-f=$(tc_filters)
-[ "$(echo "$f" | grep -c .)" = 1 ] || bad "filters: $f"
-has_word "$f" in_hw && bad "an unbound program reported in_hw"
-tc_flush
+sw_only "an unbound program"
 end
 
 begin 6 "TC cBPF bytecode tries offload by default (flipped: stays in software)"
 must tc filter add dev "$A" ingress bpf bytecode "1,6 0 0 4294967295,"
-[ "$(nbound)" = 0 ] || bad "$(nbound) programs bound"
-f=$(tc_filters)
-[ "$(echo "$f" | grep -c .)" = 1 ] || bad "filters: $f"
-has_word "$f" in_hw && bad "cBPF bytecode reported in_hw"
-tc_flush
+sw_only "cBPF bytecode"
 end
 
 begin 7 "TC cBPF unbound bytecode doesn't offload"
