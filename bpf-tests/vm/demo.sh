@@ -18,6 +18,8 @@ t0=$(now_ms)
 run "ip link set dev $IFACE xdpoffload obj /vm/bpf/$name.o sec $sec"
 t1=$(now_ms)
 echo "(ip took $((t1 - t0)) ms)"
+echo "(libbpf's 'Retrying without BTF' lines are the kernel's: 6.1 refuses BTF"
+echo " on every offloaded map with -ENOTSUPP (524), and libbpf then creates them without)"
 run "ip -d link show dev $IFACE | grep -E 'xdp|prog/'"
 run "bpftool prog show"
 run "bpftool map show"
