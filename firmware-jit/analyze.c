@@ -709,11 +709,20 @@ static int an_check_ld(const struct an_ctx *c, u32 i)
 		return 0;
 	case BPF_PSEUDO_MAP_IDX:
 		return an_check_map(c, i);
-	case BPF_PSEUDO_MAP_FD:
 	case BPF_PSEUDO_MAP_VALUE:
-	case BPF_PSEUDO_BTF_ID:
-	case BPF_PSEUDO_FUNC:
 	case BPF_PSEUDO_MAP_IDX_VALUE:
+		return an_reject(c, i, -EOPNOTSUPP,
+				 "direct map value access (global data: .data, .rodata, .bss) is not supported by the device",
+				 0, AN_NUM_NONE, NULL);
+	case BPF_PSEUDO_BTF_ID:
+		return an_reject(c, i, -EOPNOTSUPP,
+				 "kernel variable (ksym) addresses are not supported by the device",
+				 0, AN_NUM_NONE, NULL);
+	case BPF_PSEUDO_FUNC:
+		return an_reject(c, i, -EOPNOTSUPP,
+				 "function pointers (callbacks) are not supported by the device",
+				 0, AN_NUM_NONE, NULL);
+	case BPF_PSEUDO_MAP_FD:	/* the loader passes map indices, never fds */
 		return an_unsupported(c, i);
 	default:
 		return an_invalid(c, i);
