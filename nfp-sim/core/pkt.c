@@ -104,9 +104,31 @@ static void ctx_fill(const struct bn_prog *prog, struct bn_thr *t, const struct 
 	t->ctx[SKB_DATA_META] = data;
 }
 
+/*
+ * Zero @n bytes (a multiple of 64) at @p with 16-byte stores, inline: for
+ * the 256 bytes of the register banks and the headroom, memset() costs a
+ * call or a rep stos start-up that is slower than the stores themselves.
+ */
+_Static_assert(2 * BN_NUM_GPR * sizeof(u32) % 64 == 0 && BN_XDP_HEADROOM % 64 == 0,
+	       "zero_blocks() clears 64-byte blocks");
+
+static inline void zero_blocks(void *p, size_t n)
+{
+	typedef u64 v2 __attribute__((vector_size(16), aligned(1), may_alias));
+	v2 *v = p, z = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < n / 16; i += 4) {
+		v[i] = z;
+		v[i + 1] = z;
+		v[i + 2] = z;
+		v[i + 3] = z;
+	}
+}
+
 void bn_thr_reset_regs(struct bn_thr *t)
 {
-	memset(&t->r[BN_RF_A], 0, 2 * BN_NUM_GPR * sizeof(u32));
+	zero_blocks(&t->r[BN_RF_A], 2 * BN_NUM_GPR * sizeof(u32));
 	t->r[BN_RF_A + BN_ABI_GPR_LO(1)] = BN_ADDR_CTX;
 	t->r[BN_RF_B + BN_ABI_GPR_LO(1)] = BN_ADDR_CTX;
 	t->fl = 0;
@@ -210,7 +232,7 @@ int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx
 	if (!pkt_fits(b, f, idx))
 		return false;
 	if (b->prog->zero_headroom)
-		memset(frame, 0, BN_XDP_HEADROOM);
+		zero_blocks(frame, BN_XDP_HEADROOM);
 	memcpy(frame + BN_XDP_HEADROOM, pk->data, pk->len);
 	ctx_fill(b->prog, t, pk, pk->data);
 	bn_thr_reset_regs(t);
