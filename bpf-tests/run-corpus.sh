@@ -17,6 +17,10 @@
 #       the whole NIC (5 islands x 12 FPCs x 4 threads): packets run in
 #       parallel, so a program whose map state depends on packet order may
 #       legitimately count differently; every packet must run, none may fault.
+#   bpfnic prog run  ... same arguments ... --interpret
+#       the whole NIC again without host code for straight runs: everything
+#       it models (verdicts, cycles, instructions, memory commands, maps) must
+#       equal the run above.
 #
 # Prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case and ends
 # with "N passed, N failed, N skipped"; exits 1 if any case failed.
@@ -170,13 +174,34 @@ run_case() {
 		fail "$name" "whole NIC: $npkt of $total packets run, $faults faults"
 		return
 	fi
+	local native=$out
+	run_nic "$name" --interpret || return
+	res=$(same_model "$native" "$out")
+	if [ "$res" != same ]; then
+		fail "$name" "whole NIC: host code and --interpret differ: $res"
+		return
+	fi
 	ok "$name"
 }
 
-# run_nic NAME [NIC options]: prog run with the case's args; sets npkt, got
-# (verdict counts as the manifest writes them) and faults.
+# same_model JSON1 JSON2: "same" if two prog run outputs agree on all they
+# model (host timings left out), else the first field that differs.
+same_model() {
+	python3 -c '
+import json, sys
+host = {"sim_ns_per_pkt", "host_pps", "host_pps_per_core"}
+a, b = (json.loads(x) for x in sys.argv[1:3])
+for k in sorted(set(a) | set(b)):
+    if k not in host and a.get(k) != b.get(k):
+        print("%s: %s vs %s" % (k, json.dumps(a.get(k))[:60], json.dumps(b.get(k))[:60]))
+        sys.exit()
+print("same")' "$1" "$2" 2>&1 | head -1
+}
+
+# run_nic NAME [NIC options]: prog run with the case's args; sets out (its
+# JSON), npkt, got (verdict counts as the manifest writes them) and faults.
 run_nic() {
-	local name=$1 out rc res st v
+	local name=$1 rc res st v
 	shift
 	out=$(timeout "$CORPUS_TIMEOUT" "$BPFNIC" prog run "${args[@]}" "$@" </dev/null 2>"$errf")
 	rc=$?

@@ -307,7 +307,7 @@ s32 bn_exec_handler(u16 x)
 {
 	if (!__atomic_load_n(&bn_fast_ops, __ATOMIC_ACQUIRE))
 		exec_fast(NULL, NULL);	/* publishes its table */
-	return x < BN_X_FORMS * 256 ? bn_fast_ops[x] : 0;
+	return x <= BN_X_NATIVE ? bn_fast_ops[x] : 0;
 }
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)

@@ -54,8 +54,11 @@ static int EXEC_FN(struct bn_fpc *f, struct bn_thr *t)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"	/* rows override the default */
 	/* handlers as offsets from l_oob: constants, no relocations */
-	static const s32 ops[BN_X_FORMS * 256] = {
-		[0 ... BN_X_FORMS * 256 - 1] = 0,	/* l_oob: undefined opcodes, sentinels */
+	static const s32 ops[BN_X_NATIVE + 1] = {
+		[0 ... BN_X_NATIVE] = 0,	/* l_oob: undefined opcodes, sentinels */
+#if !EXEC_CHECKED
+		[BN_X_NATIVE] = &&l_native - &&l_oob,
+#endif
 #define BN_INSN(name, opc, fmt, lat, flags, doc)	\
 		[opc] = &&l_##name - &&l_oob, [(opc) | BN_X_PLAIN] = &&LP(name) - &&l_oob,	\
 		[(opc) | BN_X_PLAINSH] = &&LPS(name) - &&l_oob, [(opc) | BN_X_MIXED] = &&LX(name) - &&l_oob, \
@@ -186,6 +189,25 @@ lxk_##k##_##name: {					\
 #undef BN_INSN
 #undef SH_PLAIN
 #undef SH_MIXED
+
+/*
+ * A translated block (native.c) from here: its mixed forms' lm room checked
+ * once (short: this instruction's own handler), then the host code runs
+ * the block and says where to go on and what it cost.  A block never
+ * leaves its straight run, so the watchdog check of the run covers it.
+ */
+l_native: {
+	u64 rv_;
+
+	if (unlikely(in->nlmn > lmroom))
+		goto *(&&l_oob + ops[in->x]);
+	rv_ = ((u64 (*)(struct bn_thr *, u8 *))(p->nat + in->nat))(t, ob[BN_K_LM]);
+	budget -= in->nn - 1;
+	now += rv_ >> 32;
+	in = code + (u32)rv_;
+	RUNCHECK();
+	DISPATCH();
+}
 
 #define BN_CMP_COND(c)					\
 lc_##c: {						\

@@ -700,6 +700,9 @@ static int prog_code(struct ldr *l, struct bn_prog *p)
 	predecode_sentinel(&p->code[p->ncode - 1]);
 	if (predecode_forms(p))
 		return bn_errf(l->err, l->errlen, -ENOMEM, "image: out of memory");
+	/* no host code (no memory for it, W^X refused): the interpreter runs it all */
+	if (!l->sim->p.interpret && bn_native_build(p))
+		bn_log(l->sim, "program runs interpreted: no host code for it");
 	return 0;
 }
 

@@ -38,6 +38,8 @@ struct bn_sim_params {
 					 * IMEM 150-250, EMEM 150-500 */
 	uint64_t seed;			/* latency draws, PRNG CSR */
 	uint32_t host_threads;		/* host threads for bn_sim_run_batch: 1 */
+	uint32_t interpret;		/* 1: no host code for straight runs (x86-64
+					 * hosts translate them; results are equal): 0 */
 };
 
 void bn_sim_params_default(struct bn_sim_params *p);

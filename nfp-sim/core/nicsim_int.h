@@ -95,6 +95,8 @@ enum bn_kind {
 #define BN_X_PLAINSH_K(shc)	((5 + (shc)) << 8)
 #define BN_X_MIXEDSH_K(shc)	((9 + (shc)) << 8)
 #define BN_X_FORMS	14
+/* exec_fast's handler that runs a translated block (native.c): never a bn_dinsn.x */
+#define BN_X_NATIVE	(BN_X_FORMS * 256)
 
 /**
  * struct bn_dinsn - one pre-decoded instruction (no bit fields left)
@@ -122,6 +124,10 @@ struct bn_dinsn {
 	u8 pad;
 	u16 run;		/* instructions from here to the end of its straight run */
 	s32 hoff;		/* handler of @x in exec_fast (bn_exec_handler) */
+	u32 nat;		/* its translated block: offset in bn_prog.nat */
+	u8 nn;			/* instructions the block runs; 0: none */
+	u8 nlmn;		/* lm words from lm_fp its mixed forms need */
+	u16 pad2;
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
@@ -231,6 +237,8 @@ struct bn_prog {
 	u32 stack_size, gprs, xfers, flags;
 	bool zero_headroom;	/* it calls adjust_head: headroom is visible */
 	struct bn_dinsn *code;
+	u8 *nat;		/* translated blocks (native.c), NULL: none */
+	size_t nat_len;
 	u64 *words;		/* relocated words, for tracing */
 	u32 nmaps;
 	struct bn_map **maps;
@@ -451,6 +459,10 @@ static inline bool bn_csr_read_fast(const struct bn_thr *t, u32 csr, u32 *v)
 int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
 int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
 u64 bn_clock_ns(struct bn_fpc *f);
+
+/* native.c: translate @p's straight runs (sim->p.native), free them */
+int bn_native_build(struct bn_prog *p);
+void bn_native_free(struct bn_prog *p);
 
 /* pkt.c */
 int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx);

@@ -79,6 +79,7 @@ static int check_ranges(const struct bn_sim_params *p, char *err, size_t errlen)
 		{ "imem_size", p->imem_size, 4, BN_ADDR_EMEM - BN_ADDR_IMEM },
 		{ "emem_size", p->emem_size, BN_EMEM_CHUNK, 1ull << 31 },
 		{ "host_threads", p->host_threads, 1, 256 },
+		{ "interpret", p->interpret, 0, 1 },
 	};
 	unsigned int i;
 

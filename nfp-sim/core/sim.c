@@ -266,6 +266,7 @@ static void prog_free(struct bn_prog *p)
 		if (p->maps[i])		/* NULL: a host PERF_EVENT_ARRAY */
 			p->maps[i]->prog_refs--;
 	free(p->maps);
+	bn_native_free(p);
 	free(p->code);
 	free(p->words);
 	free(p);

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Straight runs of microcode translated to host code (x86-64 hosts).
+ *
+ * exec_fast spends most of its time per instruction on dispatch and operand
+ * decoding, not on the operation.  At load time, every place where control
+ * can enter a sequence of "simple" instructions (ALU, immediates, field
+ * loads, context CSR reads in their plain or mixed forms, nop) gets a host
+ * function that runs the sequence up to the first instruction that is not
+ * simple, or through a compare-and-branch whose flags are dead (or br.al)
+ * that ends it.  exec_fast calls it from the entry instruction's handler
+ * (l_native, exec_loop.h): the function returns the code index to go on
+ * from and the cycles the instructions cost (the sum of their fixed costs;
+ * a branch's taken or not-taken cost), and the interpreter carries on.
+ *
+ * What the functions may touch is exactly what the plain and mixed handlers
+ * touch: register-file words of the thread and words of its LM window, no
+ * flags, no clock, no memory commands.  The entry handler checks the lm room
+ * the block's mixed instructions need once (nothing inside a block moves
+ * lm_fp or starts a read), and falls back to the interpreter when it is
+ * short, so results are those of the interpreter, word for word and cycle
+ * for cycle (tests/test_sim_native.c and scripts/check-native.sh check it).
+ *
+ * Host code is written by hand here: Debian 12 packages no C library for
+ * run-time code generation (asmjit and xbyak are C++, GNU lightning is not
+ * packaged, libgccjit and LLVM take tens of milliseconds per program).  The
+ * encoder below knows the two dozen x86-64 forms the translation uses.
+ * Host function: u64 fn(struct bn_thr *t, u8 *lm) with t in rdi, lm (the
+ * thread's lm[0]) in rsi; eax, ecx, edx are scratch; it returns
+ * next index | cycles << 32 in rax.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nicsim_int.h"
+
+#if defined(__x86_64__)
+#include <sys/mman.h>
+
+enum { RAX = 0, RCX = 1, RDX = 2, RSI = 6, RDI = 7 };
+
+#define BN_NATIVE_MAX	255	/* instructions per block (bn_dinsn.nn) */
+
+struct emit {
+	u8 *b;
+	size_t n, cap;
+	bool oom;
+};
+
+static void put(struct emit *e, const void *v, size_t n)
+{
+	if (e->n + n > e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 4096;
+		u8 *b;
+
+		while (cap < e->n + n)
+			cap *= 2;
+		b = realloc(e->b, cap);
+		if (!b) {
+			e->oom = true;
+			return;
+		}
+		e->b = b;
+		e->cap = cap;
+	}
+	if (!e->oom) {
+		memcpy(e->b + e->n, v, n);
+		e->n += n;
+	}
+}
+
+static void b1(struct emit *e, u8 v)
+{
+	put(e, &v, 1);
+}
+
+static void b4(struct emit *e, u32 v)
+{
+	put(e, &v, 4);
+}
+
+/* Two or three opcode bytes. */
+static void op2(struct emit *e, u8 x, u8 y)
+{
+	b1(e, x);
+	b1(e, y);
+}
+
+static void op3(struct emit *e, u8 x, u8 y, u8 z)
+{
+	op2(e, x, y);
+	b1(e, z);
+}
+
+/* ModRM for [base + disp32] (base rdi or rsi: no SIB). */
+static void mem(struct emit *e, int reg, int base, u32 disp)
+{
+	b1(e, 0x80 | reg << 3 | base);
+	b4(e, disp);
+}
+
+/* An operand: a constant or a 32-bit word at base + disp. */
+struct opnd {
+	bool konst;
+	u32 k;
+	int base;
+	u32 disp;
+};
+
+/*
+ * Operand @idx of kind @kind: LM words from the lm base, register-file
+ * words from the thread; the immediate words of the register file never
+ * change (sim.c fills them once), so they become constants.
+ */
+static struct opnd opnd(u8 kind, u16 idx)
+{
+	struct opnd o = { .base = RDI };
+
+	if (kind == BN_K_LM) {
+		o.base = RSI;
+		o.disp = 4 * (u32)idx;
+	} else if (idx >= BN_RF_IMM) {
+		o.konst = true;
+		o.k = idx - BN_RF_IMM;
+	} else {
+		o.disp = offsetof(struct bn_thr, r) + 4 * (u32)idx;
+	}
+	return o;
+}
+
+/* mov reg32, operand */
+static void load(struct emit *e, int reg, struct opnd o)
+{
+	if (o.konst) {
+		b1(e, 0xb8 + reg);
+		b4(e, o.k);
+		return;
+	}
+	b1(e, 0x8b);
+	mem(e, reg, o.base, o.disp);
+}
+
+/* mov [base + disp], reg32 */
+static void store(struct emit *e, int base, u32 disp, int reg)
+{
+	b1(e, 0x89);
+	mem(e, reg, base, disp);
+}
+
+/* ModRM register-direct byte: op /ext or reg, rm. */
+static u8 rr(int reg, int rm)
+{
+	return 0xc0 | reg << 3 | rm;
+}
+
+/* Shift @reg by an immediate (C1 /ext ib): ext 4 shl, 5 shr, 7 sar, 1 ror. */
+static void shift_imm(struct emit *e, int ext, int reg, u8 n, bool wide)
+{
+	if (wide)
+		b1(e, 0x48);
+	op3(e, 0xc1, rr(ext, reg), n);
+}
+
+static int shc_ext(u8 shc)
+{
+	switch (shc) {
+	case BN_SHC_LSL: return 4;
+	case BN_SHC_LSR: return 5;
+	case BN_SHC_ASR: return 7;
+	default:	 return 1;	/* ROR */
+	}
+}
+
+static bool shifted_form(u16 x)
+{
+	return (x >> 8) >= (BN_X_PLAINSH >> 8) && (x >> 8) != (BN_X_COND >> 8);
+}
+
+/* ecx = the B port, through the shifter in the shifted forms. */
+static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
+{
+	load(e, RCX, opnd(d->bk, d->b));
+	/* bn_shift_sh(): shift kinds other than LSL..ROR pass B through */
+	if (!raw && shifted_form(d->x) && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR &&
+	    d->shamt)
+		shift_imm(e, shc_ext(d->shc), RCX, d->shamt, false);
+}
+
+static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
+{
+	load(e, reg, opnd(d->ak, d->a));
+}
+
+/* WD(): the destination and its second word (bank B copy), sinks skipped. */
+static void write_d(struct emit *e, const struct bn_dinsn *d, int reg)
+{
+	if (d->dk == BN_K_LM)
+		store(e, RSI, 4 * (u32)d->d, reg);
+	else if (d->d != BN_RF_SINK)
+		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, reg);
+	if (d->d2 != BN_RF_SINK)
+		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, reg);
+}
+
+/* The CSR reads bn_csr_read_fast() answers without the clock. */
+static bool csr_simple(u32 csr)
+{
+	return csr - BN_CSR_CTX_BASE < BN_CSR_CTX_WORDS || csr == BN_CSR_LM_FP_ADDR;
+}
+
+/* A straight instruction the translation runs (not a branch). */
+static bool simple(const struct bn_dinsn *d)
+{
+	u16 form = d->x >> 8;
+
+	if (!form || form == (BN_X_COND >> 8))
+		return false;
+	switch (d->op) {
+	case BN_OP_nop: case BN_OP_add: case BN_OP_sub: case BN_OP_rsub:
+	case BN_OP_and: case BN_OP_andn: case BN_OP_or: case BN_OP_xor:
+	case BN_OP_mov: case BN_OP_not: case BN_OP_lsl: case BN_OP_lsr:
+	case BN_OP_asr: case BN_OP_dshf: case BN_OP_mul: case BN_OP_mulh:
+	case BN_OP_immed: case BN_OP_immed_hi: case BN_OP_ld_field:
+		return true;
+	case BN_OP_csr_rd:
+		return csr_simple(d->imm);
+	default:
+		return false;
+	}
+}
+
+/* A branch that can end a block: no defer slots, no flags to keep. */
+static bool final_branch(const struct bn_dinsn *d)
+{
+	if (d->defer)
+		return false;
+	if ((d->x >> 8) == (BN_X_COND >> 8))
+		return true;
+	return d->op == BN_OP_br && (d->x >> 8) == (BN_X_PLAIN >> 8) && d->cond == BN_COND_AL;
+}
+
+static void emit_simple(struct emit *e, const struct bn_dinsn *d)
+{
+	int res = RAX;
+
+	switch (d->op) {
+	case BN_OP_nop:
+		return;
+	case BN_OP_immed:
+		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
+		break;
+	case BN_OP_immed_hi:		/* (DOLD & 0xffff) | IMM */
+		load_a(e, d, RAX);
+		b1(e, 0x25);		/* and eax, imm32 */
+		b4(e, 0xffff);
+		b1(e, 0x0d);		/* or eax, imm32 */
+		b4(e, d->imm);
+		break;
+	case BN_OP_ld_field:		/* (B & IMM) | (DOLD & ~IMM) */
+		load_a(e, d, RAX);
+		load_b(e, d, false);
+		op2(e, 0x81, rr(4, RCX));	/* and ecx, imm32 */
+		b4(e, d->imm);
+		b1(e, 0x25);		/* and eax, imm32 */
+		b4(e, ~d->imm);
+		op2(e, 0x09, rr(RCX, RAX));	/* or eax, ecx */
+		break;
+	case BN_OP_csr_rd:
+		if (d->imm == BN_CSR_LM_FP_ADDR) {
+			b1(e, 0x8b);	/* mov eax, [rdi + lm_base] */
+			mem(e, RAX, RDI, offsetof(struct bn_thr, lm_base));
+			b1(e, 0x03);	/* add eax, [rdi + lm_fp] */
+			mem(e, RAX, RDI, offsetof(struct bn_thr, lm_fp));
+			b1(e, 0x05);	/* add eax, imm32 */
+			b4(e, BN_ADDR_LM);
+		} else {
+			b1(e, 0x8b);
+			mem(e, RAX, RDI, offsetof(struct bn_thr, ctx) +
+				      4 * (d->imm - BN_CSR_CTX_BASE));
+		}
+		break;
+	case BN_OP_mov:
+		load_b(e, d, false);
+		res = RCX;
+		break;
+	case BN_OP_not:
+		load_b(e, d, false);
+		op2(e, 0xf7, rr(2, RCX));	/* not ecx */
+		res = RCX;
+		break;
+	case BN_OP_lsl: case BN_OP_lsr: case BN_OP_asr:	/* A shifted by BRAW & 31 */
+		load_a(e, d, RAX);
+		load_b(e, d, true);
+		op2(e, 0xd3, rr(d->op == BN_OP_lsl ? 4 : d->op == BN_OP_lsr ? 5 : 7, RAX));
+		break;
+	case BN_OP_dshf:		/* (A << 32 | BRAW) >> SHAMT, 64-bit */
+		load_a(e, d, RDX);
+		load_b(e, d, true);
+		shift_imm(e, 4, RDX, 32, true);		/* shl rdx, 32 */
+		op3(e, 0x48, 0x09, rr(RCX, RDX));	/* or rdx, rcx */
+		shift_imm(e, 5, RDX, d->shamt, true);	/* shr rdx, shamt */
+		res = RDX;
+		break;
+	case BN_OP_mulh:		/* (u64)A * B >> 32 */
+		load_a(e, d, RAX);
+		load_b(e, d, false);
+		b1(e, 0x48);		/* imul rax, rcx: the low 64 bits */
+		op3(e, 0x0f, 0xaf, rr(RAX, RCX));
+		shift_imm(e, 5, RAX, 32, true);
+		break;
+	default:			/* two-operand ALU: eax = A op B */
+		load_a(e, d, RAX);
+		load_b(e, d, false);
+		switch (d->op) {
+		case BN_OP_add:	 op2(e, 0x01, rr(RCX, RAX)); break;
+		case BN_OP_sub:	 op2(e, 0x29, rr(RCX, RAX)); break;
+		case BN_OP_rsub: op2(e, 0x29, rr(RAX, RCX)); res = RCX; break;
+		case BN_OP_and:	 op2(e, 0x21, rr(RCX, RAX)); break;
+		case BN_OP_andn:
+			op2(e, 0xf7, rr(2, RCX));
+			op2(e, 0x21, rr(RCX, RAX));
+			break;
+		case BN_OP_or:	 op2(e, 0x09, rr(RCX, RAX)); break;
+		case BN_OP_xor:	 op2(e, 0x31, rr(RCX, RAX)); break;
+		case BN_OP_mul:	 op3(e, 0x0f, 0xaf, rr(RAX, RCX)); break;
+		}
+		break;
+	}
+	write_d(e, d, res);
+}
+
+/* movabs rax, index | cycles << 32; ret */
+static void emit_exit(struct emit *e, u32 idx, u32 cycles)
+{
+	u64 v = idx | (u64)cycles << 32;
+
+	op2(e, 0x48, 0xb8);
+	put(e, &v, 8);
+	b1(e, 0xc3);
+}
+
+/* x86 jcc (0F 80+cc) for br_cmp's condition after cmp/test eax, ecx. */
+static u8 jcc(u8 cond)
+{
+	static const u8 cc[] = {
+		[BN_COND_EQ] = 0x4, [BN_COND_NE] = 0x5, [BN_COND_HS] = 0x3, [BN_COND_LO] = 0x2,
+		[BN_COND_HI] = 0x7, [BN_COND_LS] = 0x6, [BN_COND_GE] = 0xd, [BN_COND_LT] = 0xc,
+		[BN_COND_GT] = 0xf, [BN_COND_LE] = 0xe, [BN_COND_MI] = 0x8, [BN_COND_PL] = 0x9,
+		[BN_COND_SET] = 0x5, [BN_COND_CLR] = 0x4,
+	};
+
+	return 0x80 | cc[cond];
+}
+
+/* The block's last instruction: a compare-and-branch, or br.al. */
+static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
+{
+	u8 cond = d->op == BN_OP_br ? BN_COND_AL : d->x & 0xff;
+	size_t at;
+	s32 rel;
+
+	if (cond == BN_COND_AL) {
+		emit_exit(e, d->target, cycles + d->tcost);
+		return;
+	}
+	load_a(e, d, RAX);
+	load_b(e, d, true);
+	if (cond == BN_COND_SET || cond == BN_COND_CLR)
+		op2(e, 0x85, rr(RCX, RAX));	/* test eax, ecx */
+	else
+		op2(e, 0x39, rr(RCX, RAX));	/* cmp eax, ecx */
+	op2(e, 0x0f, jcc(cond));
+	at = e->n;
+	b4(e, 0);
+	emit_exit(e, i + 1, cycles + d->cost);
+	rel = (s32)(e->n - (at + 4));
+	if (!e->oom)
+		memcpy(e->b + at, &rel, 4);
+	emit_exit(e, d->target, cycles + d->tcost);
+}
+
+/*
+ * The block entered at @i: its simple instructions, then the branch that
+ * ends it, if one does.  Returns the instructions it covers (< 2: none
+ * worth a call).
+ */
+static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
+{
+	const struct bn_dinsn *code = p->code;
+	u32 k = i, cycles = 0;
+
+	*lmn = 0;
+	while (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run &&
+	       simple(&code[k])) {
+		if (code[k].lmn > *lmn)		/* mixed forms only */
+			*lmn = code[k].lmn;
+		k++;
+	}
+	if (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run && final_branch(&code[k])) {
+		if (k - i + 1 < 2)
+			return 0;
+		for (u32 j = i; j < k; j++) {
+			emit_simple(e, &code[j]);
+			cycles += code[j].cost;
+		}
+		emit_branch(e, &code[k], k, cycles);
+		return k - i + 1;
+	}
+	if (k - i < 2)
+		return 0;
+	for (u32 j = i; j < k; j++) {
+		emit_simple(e, &code[j]);
+		cycles += code[j].cost;
+	}
+	emit_exit(e, k, cycles);
+	return k - i;
+}
+
+/* Where control can enter a straight sequence: after anything not simple, at branch targets. */
+static u8 *entries(const struct bn_prog *p)
+{
+	u8 *ent = calloc(p->ncode, 1);
+	u32 i, t;
+
+	if (!ent)
+		return NULL;
+	for (i = 0; i < p->len; i++) {
+		const struct bn_dinsn *d = &p->code[i];
+
+		if (!i || !simple(&p->code[i - 1]))
+			ent[i] = 1;
+		if (!(bn_isa[d->op].flags & BN_IF_BRANCH))
+			continue;
+		if (bn_isa[d->op].fmt != BN_FMT_RTN && d->target < p->len)
+			ent[d->target] = 1;
+		if (d->op == BN_OP_call && bn_pc_to_index(p, d->imm, &t) && t < p->len)
+			ent[t] = 1;
+	}
+	return ent;
+}
+
+int bn_native_build(struct bn_prog *p)
+{
+	struct emit e = { 0 };
+	u8 *ent = entries(p), *m;
+	u32 i, n;
+	u8 lmn;
+	s32 h = bn_exec_handler(BN_X_NATIVE);
+
+	if (!ent)
+		return -ENOMEM;
+	for (i = 0; i < p->len; i++) {
+		size_t at = e.n;
+
+		if (!ent[i])
+			continue;
+		n = emit_block(&e, p, i, &lmn);
+		if (!n || e.oom) {
+			e.n = at;
+			continue;
+		}
+		p->code[i].nat = at;
+		p->code[i].nn = n;
+		p->code[i].nlmn = lmn;
+	}
+	free(ent);
+	if (e.oom || !e.n) {
+		free(e.b);
+		return e.oom ? -ENOMEM : 0;
+	}
+	m = mmap(NULL, e.n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		goto interpret;
+	memcpy(m, e.b, e.n);
+	if (mprotect(m, e.n, PROT_READ | PROT_EXEC)) {	/* W^X refused */
+		munmap(m, e.n);
+		goto interpret;
+	}
+	free(e.b);
+	p->nat = m;
+	p->nat_len = e.n;
+	for (i = 0; i < p->len; i++)
+		if (p->code[i].nn)
+			p->code[i].hoff = h;
+	return 0;
+interpret:
+	free(e.b);
+	for (i = 0; i < p->len; i++)
+		p->code[i].nn = 0;
+	return -errno;
+}
+
+void bn_native_free(struct bn_prog *p)
+{
+	if (p->nat)
+		munmap(p->nat, p->nat_len);
+	p->nat = NULL;
+}
+
+#else	/* not x86-64: everything is interpreted */
+
+int bn_native_build(struct bn_prog *p)
+{
+	return 0;
+}
+
+void bn_native_free(struct bn_prog *p)
+{
+}
+
+#endif

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Translated straight runs (native.c) against the interpreter: random
+ * programs of the instructions the translation takes (every operand kind,
+ * the shifter, compare-and-branch on every condition, br.al), some with a
+ * small lm room or a pending xfer-in read so that blocks must fall back,
+ * run on a NIC with host code and on one that interprets.  Everything the
+ * program can leave behind is compared: the GPRs of both banks and LM words
+ * (written into the packet), the verdict, a fault and its reason, cycles
+ * and instruction counts.
+ */
+#include "simtest.h"
+#include "nicsim_int.h"
+
+#define NPROGS	3000
+
+static u64 rng_s = 0x9e3779b97f4a7c15ull;
+
+static u32 rnd(u32 n)
+{
+	rng_s ^= rng_s << 13;
+	rng_s ^= rng_s >> 7;
+	rng_s ^= rng_s << 17;
+	return (u32)(rng_s >> 11) % n;
+}
+
+/* An operand for the A port, the B port, or a destination. */
+static u16 opnd_a(void)
+{
+	switch (rnd(8)) {
+	case 0: return LMW(rnd(16));
+	case 1: return N;
+	default: return AR(rnd(8));
+	}
+}
+
+static u16 opnd_b(void)
+{
+	switch (rnd(8)) {
+	case 0: return IM(rnd(256));
+	case 1: return XR(rnd(4));
+	case 2: return N;
+	default: return BR(rnd(8));
+	}
+}
+
+static u16 opnd_d(void)
+{
+	switch (rnd(8)) {
+	case 0: return LMW(rnd(16));
+	case 1: return AR(rnd(8));
+	case 2: return BR(rnd(8));
+	case 3: return N;
+	default: return RR(rnd(8));
+	}
+}
+
+static const u8 alu_ops[] = {
+	BN_OP_add, BN_OP_sub, BN_OP_rsub, BN_OP_and, BN_OP_andn, BN_OP_or, BN_OP_xor,
+	BN_OP_mov, BN_OP_not, BN_OP_lsl, BN_OP_lsr, BN_OP_asr, BN_OP_dshf, BN_OP_mul,
+	BN_OP_mulh, BN_OP_immed, BN_OP_immed_hi, BN_OP_ld_field, BN_OP_nop, BN_OP_csr_rd,
+};
+
+/* One random instruction the encoder takes (it refuses some operand pairs). */
+static u64 rand_insn(void)
+{
+	for (;;) {
+		struct bn_ucode u = uc(alu_ops[rnd(ARRAY_SIZE(alu_ops))]);
+		const char *why;
+		u64 w;
+
+		u.dst = opnd_d();
+		u.srca = opnd_a();
+		u.srcb = opnd_b();
+		if (rnd(3) == 0) {
+			u.shc = 1 + rnd(4);
+			u.shamt = rnd(32);
+		}
+		switch (u.op) {
+		case BN_OP_immed:
+			u.srca = u.srcb = N;
+			u.shc = u.shamt = 0;
+			u.imm16 = rnd(65536);
+			u.bsh = rnd(3);
+			u.inv = rnd(2);
+			break;
+		case BN_OP_immed_hi:
+			u.srca = u.srcb = N;
+			u.shc = u.shamt = 0;
+			u.imm16 = rnd(65536);
+			break;
+		case BN_OP_ld_field:
+			u.srca = N;
+			u.mask = 1 + rnd(15);
+			u.zf = rnd(2);
+			break;
+		case BN_OP_csr_rd:
+			u.srca = u.srcb = N;
+			u.shc = u.shamt = 0;
+			u.csr = rnd(2) ? BN_CSR_LM_FP_ADDR : BN_CSR_CTX(4 * rnd(6));
+			break;
+		case BN_OP_dshf:
+			u.shc = 0;
+			u.shamt = rnd(32);
+			break;
+		case BN_OP_nop:
+			u.dst = u.srca = u.srcb = N;
+			u.shc = u.shamt = 0;
+			break;
+		}
+		if (!bn_encode(&u, &w, &why))
+			return w;
+	}
+}
+
+static u64 rand_branch(u32 target)
+{
+	for (;;) {
+		const char *why;
+		u64 w;
+		struct bn_ucode u = uc(rnd(6) ? BN_OP_br_cmp : BN_OP_br);
+
+		u.cond = rnd(6) ? rnd(BN_COND_AL + 1) : BN_COND_AL;
+		if (u.op == BN_OP_br)
+			u.cond = BN_COND_AL;
+		else {
+			u.srca = opnd_a();
+			u.srcb = opnd_b();
+		}
+		u.target = target;
+		if (!bn_encode(&u, &w, &why))
+			return w;
+	}
+}
+
+/* GPRs (A then B banks) and LM words 0..15 into the packet at 0, 128, 256. */
+static void dump(struct tprog *p)
+{
+	u32 k;
+
+	for (k = 0; k < 32; k++)
+		E(p, a_alu(BN_OP_or, XR(k), AR(k), IM(0)));
+	E(p, a_csr_rd(AR(31), BN_CSR_CTX(0)));
+	E(p, a_mem(BN_OP_mem_wr, BN_TGT_CTM, AR(31), IM(0), 0, 128, 0, 1));
+	for (k = 0; k < 32; k++)
+		E(p, a_alu(BN_OP_mov, XR(k), N, BR(k)));
+	E(p, a_mem(BN_OP_mem_wr, BN_TGT_CTM, AR(31), IM(128), 0, 128, 0, 1));
+	E(p, a_csr_wr(BN_CSR_LM_FP, IM(0)));
+	for (k = 0; k < 16; k++)
+		E(p, a_alu(BN_OP_or, XR(k), LMW(k), IM(0)));
+	E_ld32(p, BR(30), 256);
+	E(p, a_mem(BN_OP_mem_wr, BN_TGT_CTM, AR(31), BR(30), 0, 64, 0, 1));
+}
+
+static void gen(struct tprog *p)
+{
+	u32 k, n = 10 + rnd(60), start;
+
+	tp_init(p, BN_PROG_XDP);
+	for (k = 0; k < 8; k++) {
+		E_ld32(p, RR(k), rnd(2) ? rnd(0xffffffff) : rnd(300));
+		if (rnd(2))
+			E_ld32(p, BR(k), rnd(0xffffffff));
+	}
+	for (k = 0; k < 16; k++)
+		E_ld32(p, LMW(k), rnd(0xffffffff));
+	switch (rnd(6)) {
+	case 0:		/* lm_fp near the window's end: mixed forms have little room */
+		E_ld32(p, RR(9), 4 * rnd(1024 / 4));
+		E(p, a_csr_wr(BN_CSR_LM_FP, BR(9)));
+		break;
+	case 1:		/* a read in flight: no mixed form may run until it lands */
+		E(p, a_csr_rd(AR(9), BN_CSR_CTX(0)));
+		E(p, a_mem(BN_OP_mem_rd, BN_TGT_CTM, AR(9), IM(0), 0, 16, 1, 0));
+		break;
+	}
+	start = p->n;
+	for (k = 0; k < n; k++) {
+		if (rnd(8) == 0) {
+			u32 to = start + k + 1 + rnd(n - k);	/* forward, at most to the end */
+
+			E_br(p, rand_branch(to));
+			continue;
+		}
+		E(p, rand_insn());
+	}
+	dump(p);
+	E_ld32(p, AR(0), 2);	/* XDP_PASS: the packet comes back */
+	E(p, a_done(AR(0)));
+}
+
+static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
+{
+	static u8 pkt[512];
+	struct bn_sim_pkt pk = { .data = pkt, .len = sizeof(pkt) };
+	struct bn_sim_result r;
+
+	memset(&r, 0, sizeof(r));
+	if (tp_load(sim, p, NULL, 0)) {
+		printf("load failed: %s\n", t_err);
+		r.fault = 2;
+		return r;
+	}
+	*nat = ((struct bn_sim *)sim)->prog->nat != NULL;
+	t_pkt(pkt, sizeof(pkt), 0x0800);
+	r.out = out;
+	r.out_cap = 4096;
+	if (bn_sim_run_one(sim, &pk, &r))
+		r.fault = 3;
+	return r;
+}
+
+int main(void)
+{
+	struct bn_sim_params prm;
+	struct bn_sim *nat, *interp;
+	static u8 out_n[4096], out_i[4096];
+	static struct tprog p;
+	u32 i, bad = 0, translated = 0, faults = 0;
+
+	bn_sim_params_default(&prm);
+	prm.islands = prm.fpcs = 1;
+	nat = t_sim(&prm);
+	prm.interpret = 1;
+	interp = t_sim(&prm);
+	for (i = 0; i < NPROGS; i++) {
+		struct bn_sim_result a, b;
+		bool tn = false, ti = true;
+
+		gen(&p);
+		a = run(nat, &p, out_n, &tn);
+		b = run(interp, &p, out_i, &ti);
+		translated += tn;
+		faults += a.fault;
+		if (ti || a.fault > 1 || b.fault > 1 || a.retval != b.retval ||
+		    a.action != b.action || a.fault != b.fault ||
+		    strcmp(a.fault_msg, b.fault_msg) || a.cycles != b.cycles ||
+		    a.insns != b.insns || a.out_len != b.out_len ||
+		    memcmp(out_n, out_i, a.out_len)) {
+			if (bad++ < 5)
+				printf("  program %u (%u insns): native %u/%u fault %u '%s' %llu cycles "
+				       "%llu insns; interpreted %u/%u fault %u '%s' %llu cycles %llu "
+				       "insns; frames %s\n", i, p.n, a.retval, a.action, a.fault,
+				       a.fault_msg, (unsigned long long)a.cycles,
+				       (unsigned long long)a.insns, b.retval, b.action, b.fault,
+				       b.fault_msg, (unsigned long long)b.cycles,
+				       (unsigned long long)b.insns,
+				       a.out_len == b.out_len && !memcmp(out_n, out_i, a.out_len) ?
+				       "equal" : "differ");
+		}
+	}
+	CHECK(!bad, "%u random programs: host code and interpreter agree (%u differ)", NPROGS,
+	      bad);
+	CHECK(translated > NPROGS * 9 / 10, "host code built for %u of %u programs", translated,
+	      NPROGS);
+	CHECK(faults > 0 && faults < NPROGS / 2,
+	      "some programs fault (lm window, pending read) and fall back: %u", faults);
+	bn_sim_destroy(nat);
+	bn_sim_destroy(interp);
+	return t_done();
+}
