@@ -191,15 +191,16 @@ lxk_##k##_##name: {					\
 #undef SH_MIXED
 
 /*
- * A translated block (native.c) from here: its mixed forms' lm room checked
- * once (short: this instruction's own handler), then the host code runs
- * the block and says where to go on and what it cost.  A block never
- * leaves its straight run, so the watchdog check of the run covers it.
+ * A translated block (native.c) from here: the lm room its operands need
+ * and the watchdog budget for all its instructions (it may run a branch's
+ * defer slots, past the straight run) checked once; short of either, this
+ * instruction's own handler runs.  The host code runs the block and says
+ * where to go on and what it cost.
  */
 l_native: {
 	u64 rv_;
 
-	if (unlikely(in->nlmn > lmroom))
+	if (unlikely(in->nlmn > lmroom || budget + 1 < in->nn))
 		goto *(&&l_oob + ops[in->x]);
 	rv_ = ((u64 (*)(struct bn_thr *, u8 *))(p->nat + in->nat))(t, ob[BN_K_LM]);
 	budget -= in->nn - 1;

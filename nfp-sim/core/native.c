@@ -7,19 +7,23 @@
  * can enter a sequence of "simple" instructions (ALU, immediates, field
  * loads, context CSR reads in their plain or mixed forms, nop) gets a host
  * function that runs the sequence up to the first instruction that is not
- * simple, or through a compare-and-branch whose flags are dead (or br.al)
- * that ends it.  exec_fast calls it from the entry instruction's handler
- * (l_native, exec_loop.h): the function returns the code index to go on
- * from and the cycles the instructions cost (the sum of their fixed costs;
- * a branch's taken or not-taken cost), and the interpreter carries on.
+ * simple, or through the branch that ends it: a compare-and-branch whose
+ * flags are dead, br.al or call, with its defer slots when they are simple
+ * too and leave no flags anyone reads.  exec_fast calls it from the entry
+ * instruction's handler (l_native, exec_loop.h): the function returns the
+ * code index to go on from and the cycles the instructions cost (the sum of
+ * their fixed costs; a branch's taken or not-taken cost), and the
+ * interpreter carries on.
  *
- * What the functions may touch is exactly what the plain and mixed handlers
- * touch: register-file words of the thread and words of its LM window, no
- * flags, no clock, no memory commands.  The entry handler checks the lm room
- * the block's mixed instructions need once (nothing inside a block moves
- * lm_fp or starts a read), and falls back to the interpreter when it is
- * short, so results are those of the interpreter, word for word and cycle
- * for cycle (tests/test_sim_native.c and scripts/check-native.sh check it).
+ * What the functions may touch is exactly what the interpreter's handlers
+ * of those instructions touch: register-file words of the thread and words
+ * of its LM window; no flags (dead), no clock, no memory commands.  The
+ * entry handler checks once the lm room the block's lm and xfer-in operands
+ * need (nothing inside a block moves lm_fp or starts a read) and the
+ * watchdog budget for all of its instructions, and falls back to the
+ * interpreter when either is short, so results are the interpreter's, word
+ * for word and cycle for cycle (tests/test_sim_native.c and
+ * bpf-tests/run-corpus.sh check it).
  *
  * Host code is written by hand here: Debian 12 packages no C library for
  * run-time code generation (asmjit and xbyak are C++, GNU lightning is not
@@ -172,18 +176,14 @@ static int shc_ext(u8 shc)
 	}
 }
 
-static bool shifted_form(u16 x)
-{
-	return (x >> 8) >= (BN_X_PLAINSH >> 8) && (x >> 8) != (BN_X_COND >> 8);
-}
-
-/* ecx = the B port, through the shifter in the shifted forms. */
+/*
+ * ecx = the B port, through the shifter (bn_shift(), bn_shift_sh(): equal
+ * for shift amounts 0..31; kinds other than LSL..ROR pass B through).
+ */
 static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 {
 	load(e, RCX, opnd(d->bk, d->b));
-	/* bn_shift_sh(): shift kinds other than LSL..ROR pass B through */
-	if (!raw && shifted_form(d->x) && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR &&
-	    d->shamt)
+	if (!raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt)
 		shift_imm(e, shc_ext(d->shc), RCX, d->shamt, false);
 }
 
@@ -209,13 +209,9 @@ static bool csr_simple(u32 csr)
 	return csr - BN_CSR_CTX_BASE < BN_CSR_CTX_WORDS || csr == BN_CSR_LM_FP_ADDR;
 }
 
-/* A straight instruction the translation runs (not a branch). */
-static bool simple(const struct bn_dinsn *d)
+/* An operation the translation runs, in whatever form. */
+static bool simple_op(const struct bn_dinsn *d)
 {
-	u16 form = d->x >> 8;
-
-	if (!form || form == (BN_X_COND >> 8))
-		return false;
 	switch (d->op) {
 	case BN_OP_nop: case BN_OP_add: case BN_OP_sub: case BN_OP_rsub:
 	case BN_OP_and: case BN_OP_andn: case BN_OP_or: case BN_OP_xor:
@@ -230,14 +226,57 @@ static bool simple(const struct bn_dinsn *d)
 	}
 }
 
-/* A branch that can end a block: no defer slots, no flags to keep. */
-static bool final_branch(const struct bn_dinsn *d)
+/* A straight instruction the translation runs: plain or mixed form. */
+static bool simple(const struct bn_dinsn *d)
 {
-	if (d->defer)
+	u16 form = d->x >> 8;
+
+	return form && form != (BN_X_COND >> 8) && simple_op(d);
+}
+
+/*
+ * A defer slot it runs: slots have the general form (flags written, any
+ * operand kind); the flags it writes must be dead.  The lm words its
+ * operands need from lm_fp (>= 1 for any lm or xfer-in operand: none may
+ * run while a read is pending), as the mixed forms count them.
+ */
+static bool slot_ok(const struct bn_dinsn *d, u8 *lmn)
+{
+	u8 n = 0;
+
+	if (!simple_op(d) || ((bn_isa[d->op].flags & BN_IF_SETCC) && d->flo))
 		return false;
-	if ((d->x >> 8) == (BN_X_COND >> 8))
-		return true;
-	return d->op == BN_OP_br && (d->x >> 8) == (BN_X_PLAIN >> 8) && d->cond == BN_COND_AL;
+	if (d->ak == BN_K_LM)
+		n = d->a + 1;
+	if (d->dk == BN_K_LM && d->d + 1 > n)
+		n = d->d + 1;
+	if (!n && d->bk == BN_K_XIN)
+		n = 1;
+	if (n > *lmn)
+		*lmn = n;
+	return true;
+}
+
+/*
+ * A branch that can end a block: a compare whose flags are dead, br.al or
+ * call (plain forms), whose defer slots the translation runs too.
+ */
+static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
+{
+	const struct bn_dinsn *d = &p->code[k];
+	u16 form = d->x >> 8;
+	u32 j;
+
+	if (form != (BN_X_COND >> 8) &&
+	    (form != (BN_X_PLAIN >> 8) ||
+	     !((d->op == BN_OP_br && d->cond == BN_COND_AL) || d->op == BN_OP_call)))
+		return false;
+	if (k + d->defer >= p->len)
+		return false;
+	for (j = 1; j <= d->defer; j++)
+		if (!slot_ok(&p->code[k + j], lmn))
+			return false;
+	return true;
 }
 
 static void emit_simple(struct emit *e, const struct bn_dinsn *d)
@@ -353,15 +392,31 @@ static u8 jcc(u8 cond)
 	return 0x80 | cc[cond];
 }
 
-/* The block's last instruction: a compare-and-branch, or br.al. */
+/* A branch's defer slots, then the exit to @to; @cycles without the slots. */
+static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u32 cycles)
+{
+	u32 j;
+
+	for (j = 1; j <= d->defer; j++) {
+		emit_simple(e, &d[j]);
+		cycles += d[j].cost;
+	}
+	emit_exit(e, to, cycles);
+}
+
+/* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
-	u8 cond = d->op == BN_OP_br ? BN_COND_AL : d->x & 0xff;
+	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : BN_COND_AL;
 	size_t at;
 	s32 rel;
 
+	if (d->op == BN_OP_call) {	/* WD(IMM): the return address */
+		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
+		write_d(e, d, RAX);
+	}
 	if (cond == BN_COND_AL) {
-		emit_exit(e, d->target, cycles + d->tcost);
+		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
 	}
 	load_a(e, d, RAX);
@@ -373,11 +428,11 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	op2(e, 0x0f, jcc(cond));
 	at = e->n;
 	b4(e, 0);
-	emit_exit(e, i + 1, cycles + d->cost);
+	emit_slots_exit(e, d, i + 1 + d->defer, cycles + d->cost);
 	rel = (s32)(e->n - (at + 4));
 	if (!e->oom)
 		memcpy(e->b + at, &rel, 4);
-	emit_exit(e, d->target, cycles + d->tcost);
+	emit_slots_exit(e, d, d->target, cycles + d->tcost);
 }
 
 /*
@@ -397,15 +452,16 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 			*lmn = code[k].lmn;
 		k++;
 	}
-	if (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run && final_branch(&code[k])) {
-		if (k - i + 1 < 2)
+	if (k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&
+	    final_branch(p, k, lmn)) {
+		if (k - i + 1 + code[k].defer < 2)
 			return 0;
 		for (u32 j = i; j < k; j++) {
 			emit_simple(e, &code[j]);
 			cycles += code[j].cost;
 		}
 		emit_branch(e, &code[k], k, cycles);
-		return k - i + 1;
+		return k - i + 1 + code[k].defer;
 	}
 	if (k - i < 2)
 		return 0;

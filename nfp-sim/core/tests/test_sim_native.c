@@ -113,7 +113,11 @@ static u64 rand_insn(void)
 	}
 }
 
-static u64 rand_branch(u32 target)
+/*
+ * A forward branch: compare-and-branch, br.al, or (flags read: the
+ * instructions before it keep theirs) br on a condition; @defer slots.
+ */
+static u64 rand_branch(u32 target, u8 defer)
 {
 	for (;;) {
 		const char *why;
@@ -121,12 +125,11 @@ static u64 rand_branch(u32 target)
 		struct bn_ucode u = uc(rnd(6) ? BN_OP_br_cmp : BN_OP_br);
 
 		u.cond = rnd(6) ? rnd(BN_COND_AL + 1) : BN_COND_AL;
-		if (u.op == BN_OP_br)
-			u.cond = BN_COND_AL;
-		else {
+		if (u.op == BN_OP_br_cmp) {
 			u.srca = opnd_a();
 			u.srcb = opnd_b();
 		}
+		u.defer = defer;
 		u.target = target;
 		if (!bn_encode(&u, &w, &why))
 			return w;
@@ -152,9 +155,16 @@ static void dump(struct tprog *p)
 	E(p, a_mem(BN_OP_mem_wr, BN_TGT_CTM, AR(31), BR(30), 0, 64, 0, 1));
 }
 
+#define DUMP_LEN	86	/* instructions dump() emits */
+
+/*
+ * Random instructions, forward branches with 0..2 defer slots and calls
+ * (with slots) of a subroutine after done that returns with rtn; then
+ * everything dumped into the packet.
+ */
 static void gen(struct tprog *p)
 {
-	u32 k, n = 10 + rnd(60), start;
+	u32 k, n = 10 + rnd(60), start, sub, end;
 
 	tp_init(p, BN_PROG_XDP);
 	for (k = 0; k < 8; k++) {
@@ -175,18 +185,35 @@ static void gen(struct tprog *p)
 		break;
 	}
 	start = p->n;
-	for (k = 0; k < n; k++) {
-		if (rnd(8) == 0) {
-			u32 to = start + k + 1 + rnd(n - k);	/* forward, at most to the end */
+	end = start + n;
+	sub = end + DUMP_LEN + 2;
+	while (p->n < end) {
+		u32 left = end - p->n, defer = rnd(3), j;
 
-			E_br(p, rand_branch(to));
+		if (rnd(8) == 0 && left > defer + 1) {
+			/* forward, past its slots, at most to the end of the body */
+			u32 to = p->n + 1 + defer + rnd(left - defer);
+
+			E_br(p, rand_branch(to, defer));
+		} else if (rnd(16) == 0 && left > defer + 1) {
+			E_br(p, a_call(RR(28), defer, sub));
+		} else {
+			E(p, rand_insn());
 			continue;
 		}
-		E(p, rand_insn());
+		for (j = 0; j < defer; j++)
+			E(p, rand_insn());
 	}
 	dump(p);
 	E_ld32(p, AR(0), 2);	/* XDP_PASS: the packet comes back */
 	E(p, a_done(AR(0)));
+	if (p->n != sub) {
+		printf("generator: subroutine at %u, expected %u\n", p->n, sub);
+		exit(1);
+	}
+	for (k = rnd(4); k; k--)
+		E(p, rand_insn());
+	E(p, a_rtn(AR(28), 0));
 }
 
 static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
@@ -208,6 +235,41 @@ static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *o
 	if (bn_sim_run_one(sim, &pk, &r))
 		r.fault = 3;
 	return r;
+}
+
+/*
+ * Loops of one translated block with defer slots, of every length up to
+ * 120: for some, the watchdog budget runs out inside a block, which must
+ * then fall back and fault where the interpreter does.
+ */
+static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
+{
+	static struct tprog p;
+	static u8 out[4096];
+	u32 len, k, bad = 0;
+	bool tn, ti;
+
+	for (len = 2; len <= 120; len++) {
+		struct bn_sim_result a, b;
+
+		tp_init(&p, BN_PROG_XDP);
+		for (k = 0; k + 1 < len; k++)
+			E(&p, a_alu(BN_OP_add, RR(1), AR(1), IM(1)));
+		E_br(&p, a_br(BN_COND_AL, 2, 0));
+		E(&p, a_alu(BN_OP_add, RR(2), AR(2), IM(1)));
+		E(&p, a_alu(BN_OP_add, RR(3), AR(3), IM(3)));
+		E(&p, a_done(AR(1)));
+		a = run(nat, &p, out, &tn);
+		b = run(interp, &p, out, &ti);
+		if (!tn || !a.fault || strcmp(a.fault_msg, b.fault_msg) || a.insns != b.insns ||
+		    a.cycles != b.cycles) {
+			if (bad++ < 3)
+				printf("  loop of %u: native '%s' %llu insns, interpreted '%s' %llu\n",
+				       len, a.fault_msg, (unsigned long long)a.insns, b.fault_msg,
+				       (unsigned long long)b.insns);
+		}
+	}
+	CHECK(!bad, "watchdog in loops of translated blocks: %u of 119 differ", bad);
 }
 
 int main(void)
@@ -255,6 +317,7 @@ int main(void)
 	      NPROGS);
 	CHECK(faults > 0 && faults < NPROGS / 2,
 	      "some programs fault (lm window, pending read) and fall back: %u", faults);
+	test_watchdog(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
 	return t_done();
