@@ -7,9 +7,10 @@
  * can enter a sequence of "simple" instructions (ALU, immediates, field
  * loads, context CSR reads in their plain or mixed forms, nop) gets a host
  * function that runs the sequence up to the first instruction that is not
- * simple, or through the branch that ends it: a compare-and-branch whose
- * flags are dead, br.al or call, with its defer slots when they are simple
- * too and leave no flags anyone reads.  exec_fast calls it from the entry
+ * simple, or through the branch that ends it (compare-and-branch, br.al,
+ * call) and its defer slots when they are simple too.  Where later code
+ * reads the flags an instruction writes (the loader's liveness: its general
+ * form, a compare not in its no-flags form), the host code writes them.  exec_fast calls it from the entry
  * instruction's handler (l_native, exec_loop.h): the function returns the
  * code index to go on from and the cycles the instructions cost (the sum of
  * their fixed costs; a branch's taken or not-taken cost), and the
@@ -226,40 +227,57 @@ static bool simple_op(const struct bn_dinsn *d)
 	}
 }
 
-/* A straight instruction the translation runs: plain or mixed form. */
-static bool simple(const struct bn_dinsn *d)
+static bool general(const struct bn_dinsn *d)
 {
-	u16 form = d->x >> 8;
-
-	return form && form != (BN_X_COND >> 8) && simple_op(d);
+	return !(d->x >> 8);
 }
 
 /*
- * A defer slot it runs: slots have the general form (flags written, any
- * operand kind); the flags it writes must be dead.  The lm words its
- * operands need from lm_fp (>= 1 for any lm or xfer-in operand: none may
- * run while a read is pending), as the mixed forms count them.
+ * A straight instruction the translation runs: any form but br_cmp's; the
+ * general form (flags live, or operands the special forms do not take)
+ * only where no branch's defer slot can run it (l_native runs no slot
+ * countdown).
  */
-static bool slot_ok(const struct bn_dinsn *d, u8 *lmn)
+static bool simple(const struct bn_dinsn *d)
 {
-	u8 n = 0;
+	return (d->x >> 8) != (BN_X_COND >> 8) && simple_op(d) && (!general(d) || !d->slot);
+}
 
-	if (!simple_op(d) || ((bn_isa[d->op].flags & BN_IF_SETCC) && d->flo))
-		return false;
-	if (d->ak == BN_K_LM)
-		n = d->a + 1;
-	if (d->dk == BN_K_LM && d->d + 1 > n)
-		n = d->d + 1;
-	if (!n && d->bk == BN_K_XIN)
-		n = 1;
+/*
+ * The lm words from lm_fp an instruction's operands need: the mixed forms
+ * carry it (>= 1); the general form's is counted the same way: >= 1 for
+ * any lm or xfer-in operand (none may run while a read is pending).
+ */
+static void need_lm(const struct bn_dinsn *d, u8 *lmn)
+{
+	u8 n = d->lmn;
+
+	if (general(d)) {
+		n = 0;
+		if (d->ak == BN_K_LM)
+			n = d->a + 1;
+		if (d->dk == BN_K_LM && d->d + 1 > n)
+			n = d->d + 1;
+		if (!n && d->bk == BN_K_XIN)
+			n = 1;
+	}
 	if (n > *lmn)
 		*lmn = n;
+}
+
+/* A defer slot it runs (slots have the general form). */
+static bool slot_ok(const struct bn_dinsn *d, u8 *lmn)
+{
+	if (!simple_op(d))
+		return false;
+	need_lm(d, lmn);
 	return true;
 }
 
 /*
- * A branch that can end a block: a compare whose flags are dead, br.al or
- * call (plain forms), whose defer slots the translation runs too.
+ * A branch that can end a block, never itself in a slot: a compare (its
+ * flags written unless they are dead), br.al or call (plain forms), with
+ * the defer slots the translation runs too.
  */
 static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 {
@@ -267,10 +285,17 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 	u16 form = d->x >> 8;
 	u32 j;
 
-	if (form != (BN_X_COND >> 8) &&
-	    (form != (BN_X_PLAIN >> 8) ||
-	     !((d->op == BN_OP_br && d->cond == BN_COND_AL) || d->op == BN_OP_call)))
+	if (d->slot)
 		return false;
+	if (d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) {	/* it writes the flags */
+		if (d->cond > BN_COND_AL)
+			return false;
+		need_lm(d, lmn);
+	} else if (form != (BN_X_COND >> 8) &&
+		   (form != (BN_X_PLAIN >> 8) ||
+		    !((d->op == BN_OP_br && d->cond == BN_COND_AL) || d->op == BN_OP_call))) {
+		return false;
+	}
 	if (k + d->defer >= p->len)
 		return false;
 	for (j = 1; j <= d->defer; j++)
@@ -279,8 +304,44 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 	return true;
 }
 
+/*
+ * FLAGS(): after the operation, the x86 flags give Z (ZF), N (SF), V (OF)
+ * and C: CF for add, its complement for a subtraction (C means no borrow).
+ * setcc moves none of them; al, cl, dl, ah are free once the result is
+ * written.
+ */
+enum fl_kind { FL_LOGIC, FL_ADD, FL_SUB };
+
+static void fl_set(struct emit *e, enum fl_kind k)
+{
+	op3(e, 0x0f, 0x94, rr(0, RAX));		/* setz al */
+	op3(e, 0x0f, 0x98, rr(0, RCX));		/* sets cl */
+	if (k == FL_LOGIC)
+		return;
+	op3(e, 0x0f, k == FL_ADD ? 0x92 : 0x93, rr(0, RDX));	/* setc/setnc dl */
+	op3(e, 0x0f, 0x90, rr(0, 4));		/* seto ah */
+}
+
+/* t->fl = Z << 3 | N << 2 | C << 1 | V from what fl_set() left. */
+static void fl_store(struct emit *e, enum fl_kind k)
+{
+	op3(e, 0xc0, rr(4, RAX), 3);		/* shl al, 3 */
+	op3(e, 0xc0, rr(4, RCX), 2);		/* shl cl, 2 */
+	op2(e, 0x08, rr(RCX, RAX));		/* or al, cl */
+	if (k != FL_LOGIC) {
+		op2(e, 0x00, rr(RDX, RDX));	/* add dl, dl */
+		op2(e, 0x08, rr(RDX, RAX));	/* or al, dl */
+		op2(e, 0x08, rr(4, RAX));	/* or al, ah */
+	}
+	b1(e, 0x88);				/* mov [rdi + fl], al */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, fl));
+}
+
 static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 {
+	/* the general form writes the flags of the rows that set them */
+	bool flags = general(d) && (bn_isa[d->op].flags & BN_IF_SETCC);
+	enum fl_kind fk = FL_LOGIC;
 	int res = RAX;
 
 	switch (d->op) {
@@ -352,9 +413,9 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		load_a(e, d, RAX);
 		load_b(e, d, false);
 		switch (d->op) {
-		case BN_OP_add:	 op2(e, 0x01, rr(RCX, RAX)); break;
-		case BN_OP_sub:	 op2(e, 0x29, rr(RCX, RAX)); break;
-		case BN_OP_rsub: op2(e, 0x29, rr(RAX, RCX)); res = RCX; break;
+		case BN_OP_add:	 op2(e, 0x01, rr(RCX, RAX)); fk = FL_ADD; break;
+		case BN_OP_sub:	 op2(e, 0x29, rr(RCX, RAX)); fk = FL_SUB; break;
+		case BN_OP_rsub: op2(e, 0x29, rr(RAX, RCX)); res = RCX; fk = FL_SUB; break;
 		case BN_OP_and:	 op2(e, 0x21, rr(RCX, RAX)); break;
 		case BN_OP_andn:
 			op2(e, 0xf7, rr(2, RCX));
@@ -366,7 +427,13 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		}
 		break;
 	}
-	write_d(e, d, res);
+	write_d(e, d, res);		/* mov: the x86 flags stay */
+	if (!flags)
+		return;
+	if (fk == FL_LOGIC)		/* Z, N of the result; C = V = 0 */
+		op2(e, 0x85, rr(res, res));	/* test res, res */
+	fl_set(e, fk);
+	fl_store(e, fk);
 }
 
 /* movabs rax, index | cycles << 32; ret */
@@ -407,7 +474,10 @@ static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u3
 /* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
-	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : BN_COND_AL;
+	/* br_cmp but in its no-flags form: the flags are written */
+	bool flags = d->op == BN_OP_br_cmp && (d->x >> 8) != (BN_X_COND >> 8);
+	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
+	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
 	size_t at;
 	s32 rel;
 
@@ -415,7 +485,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
 		write_d(e, d, RAX);
 	}
-	if (cond == BN_COND_AL) {
+	if (cond == BN_COND_AL && !flags) {
 		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
 	}
@@ -425,13 +495,26 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		op2(e, 0x85, rr(RCX, RAX));	/* test eax, ecx */
 	else
 		op2(e, 0x39, rr(RCX, RAX));	/* cmp eax, ecx */
+	/* bn_cmp_flags(): A & B's for SET/CLR (test: CF = OF = 0), else A - B's */
+	if (flags)
+		fl_set(e, fk);
+	if (cond == BN_COND_AL) {
+		if (flags)
+			fl_store(e, fk);
+		emit_slots_exit(e, d, d->target, cycles + d->tcost);
+		return;
+	}
 	op2(e, 0x0f, jcc(cond));
 	at = e->n;
 	b4(e, 0);
+	if (flags)
+		fl_store(e, fk);
 	emit_slots_exit(e, d, i + 1 + d->defer, cycles + d->cost);
 	rel = (s32)(e->n - (at + 4));
 	if (!e->oom)
 		memcpy(e->b + at, &rel, 4);
+	if (flags)
+		fl_store(e, fk);
 	emit_slots_exit(e, d, d->target, cycles + d->tcost);
 }
 
@@ -448,8 +531,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 	*lmn = 0;
 	while (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run &&
 	       simple(&code[k])) {
-		if (code[k].lmn > *lmn)		/* mixed forms only */
-			*lmn = code[k].lmn;
+		need_lm(&code[k], lmn);
 		k++;
 	}
 	if (k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&

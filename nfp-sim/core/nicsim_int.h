@@ -128,7 +128,7 @@ struct bn_dinsn {
 	u8 nn;			/* instructions the block runs; 0: none */
 	u8 nlmn;		/* lm words from lm_fp its mixed forms need */
 	u8 flo;			/* the flags are live after it (the loader's liveness) */
-	u8 pad2;
+	u8 slot;		/* it may run in a branch's defer slot */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */

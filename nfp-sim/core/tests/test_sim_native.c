@@ -2,12 +2,13 @@
 /*
  * Translated straight runs (native.c) against the interpreter: random
  * programs of the instructions the translation takes (every operand kind,
- * the shifter, compare-and-branch on every condition, br.al), some with a
+ * the shifter, compare-and-branch on every condition, br.al, call, defer
+ * slots; flags written where later instructions read them), some with a
  * small lm room or a pending xfer-in read so that blocks must fall back,
  * run on a NIC with host code and on one that interprets.  Everything the
  * program can leave behind is compared: the GPRs of both banks and LM words
  * (written into the packet), the verdict, a fault and its reason, cycles
- * and instruction counts.
+ * and instruction counts; the flags at the end are read too.
  */
 #include "simtest.h"
 #include "nicsim_int.h"
@@ -59,6 +60,8 @@ static const u8 alu_ops[] = {
 	BN_OP_add, BN_OP_sub, BN_OP_rsub, BN_OP_and, BN_OP_andn, BN_OP_or, BN_OP_xor,
 	BN_OP_mov, BN_OP_not, BN_OP_lsl, BN_OP_lsr, BN_OP_asr, BN_OP_dshf, BN_OP_mul,
 	BN_OP_mulh, BN_OP_immed, BN_OP_immed_hi, BN_OP_ld_field, BN_OP_nop, BN_OP_csr_rd,
+	/* interpreted: they read the flags, so the ones before write theirs */
+	BN_OP_addc, BN_OP_subc, BN_OP_rsubc,
 };
 
 /* One random instruction the encoder takes (it refuses some operand pairs). */
@@ -156,6 +159,20 @@ static void dump(struct tprog *p)
 }
 
 #define DUMP_LEN	86	/* instructions dump() emits */
+#define FLAGS_LEN	12	/* and flags() */
+
+/* The flags at the end, each of Z, N, C and N == V into a register (0: holds). */
+static void flags(struct tprog *p)
+{
+	static const u8 conds[] = { BN_COND_EQ, BN_COND_MI, BN_COND_HS, BN_COND_GE };
+	u32 k;
+
+	for (k = 0; k < 4; k++) {
+		E(p, a_immed(RR(20 + k), 0, 0, 0));
+		E_br(p, a_br(conds[k], 0, p->n + 2));
+		E(p, a_immed(RR(20 + k), 1, 0, 0));
+	}
+}
 
 /*
  * Random instructions, forward branches with 0..2 defer slots and calls
@@ -186,7 +203,7 @@ static void gen(struct tprog *p)
 	}
 	start = p->n;
 	end = start + n;
-	sub = end + DUMP_LEN + 2;
+	sub = end + FLAGS_LEN + DUMP_LEN + 2;
 	while (p->n < end) {
 		u32 left = end - p->n, defer = rnd(3), j;
 
@@ -204,6 +221,7 @@ static void gen(struct tprog *p)
 		for (j = 0; j < defer; j++)
 			E(p, rand_insn());
 	}
+	flags(p);
 	dump(p);
 	E_ld32(p, AR(0), 2);	/* XDP_PASS: the packet comes back */
 	E(p, a_done(AR(0)));
@@ -235,6 +253,45 @@ static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *o
 	if (bn_sim_run_one(sim, &pk, &r))
 		r.fault = 3;
 	return r;
+}
+
+/* Compare-and-branch with live flags, every condition, in a block: flags and path. */
+static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
+{
+	static const u32 v[][2] = {
+		{ 0, 0 }, { 1, 2 }, { 2, 1 }, { 0x80000000, 1 }, { 1, 0x80000000 },
+		{ 5, 5 }, { 0xffffffff, 0x80000000 }, { 0x7fffffff, 0xffffffff }, { 6, 3 },
+	};
+	static u8 out_n[4096], out_i[4096];
+	static struct tprog p;
+	u32 c, k, bad = 0, n = 0;
+	bool tn, ti;
+
+	for (c = 0; c <= BN_COND_AL; c++) {
+		for (k = 0; k < ARRAY_SIZE(v); k++) {
+			struct bn_sim_result a, b;
+
+			tp_init(&p, BN_PROG_XDP);
+			E_ld32(&p, AR(0), v[k][0]);
+			E_ld32(&p, BR(0), v[k][1]);
+			E_br(&p, a_brcmp(BN_OP_br_cmp, AR(0), BR(0), c, 0, p.n + 2));
+			E(&p, a_immed(RR(24), 1, 0, 0));	/* not taken */
+			flags(&p);
+			dump(&p);
+			E_ld32(&p, AR(0), 2);
+			E(&p, a_done(AR(0)));
+			a = run(nat, &p, out_n, &tn);
+			b = run(interp, &p, out_i, &ti);
+			n++;
+			if (!tn || a.fault || b.fault || a.cycles != b.cycles ||
+			    a.out_len != b.out_len || memcmp(out_n, out_i, a.out_len)) {
+				if (bad++ < 3)
+					printf("  br_cmp cond %u, %#x vs %#x: differ\n", c, v[k][0],
+					       v[k][1]);
+			}
+		}
+	}
+	CHECK(!bad, "compare-and-branch with live flags: %u of %u differ", bad, n);
 }
 
 /*
@@ -317,6 +374,7 @@ int main(void)
 	      NPROGS);
 	CHECK(faults > 0 && faults < NPROGS / 2,
 	      "some programs fault (lm window, pending read) and fall back: %u", faults);
+	test_cmp_flags(nat, interp);
 	test_watchdog(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
