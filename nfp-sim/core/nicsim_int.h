@@ -25,6 +25,7 @@
 /* ---- limits and model constants ---------------------------------------- */
 #define BN_WATCHDOG_INSNS	1000000	/* per packet */
 #define BN_MAX_INFLIGHT		16	/* memory commands per thread before it stalls */
+#define BN_MAX_THREADS		8	/* per FPC (bn_sim_params_check) */
 #define BN_SIM_MAX_MAPS		1024	/* device map ids 1..1024 */
 #define BN_MAP_MAX_KEY		512	/* MAX_BPF_STACK, as the kernel's hash map */
 #define BN_MAP_MAX_VALUE	16384	/* device limit on value_size */
@@ -151,7 +152,7 @@ struct bn_thr {
 	u8 fl;			/* BN_FL_* */
 	u8 sigs;		/* raised signals */
 	u8 wait_mask;		/* ctx_wait: signals to clear on wake */
-	u8 state;		/* enum bn_thr_state */
+	u8 pad;
 	u8 ninfl;
 	u8 defer_left;		/* defer slots still to run before defer_pc */
 	u16 idx;		/* thread number in the FPC */
@@ -167,7 +168,7 @@ struct bn_thr {
 	u32 pkt;		/* batch index of the packet */
 	u32 fault_pc;		/* code-store address of a fault */
 	u64 next_done;		/* earliest done_at in infl[] */
-	u64 wake_at;
+	u64 wake_at;		/* asleep until (the scheduler reads bn_fpc.wake[]) */
 	u64 pkt_start;
 	struct bn_cmd infl[BN_MAX_INFLIGHT];
 	u32 ctx[BN_CSR_CTX_WORDS];
@@ -193,6 +194,13 @@ struct bn_fpc {
 	struct bn_rng lat_rng;		/* latency draws */
 	struct bn_rng prng;		/* PRNG CSR and get_prandom_u32 */
 	struct bn_thr *thr;
+	/*
+	 * What the scheduler reads of each thread, here rather than in the
+	 * threads' own (large) structs: picking the next one touches one
+	 * cache line.  wake[] is the thread's wake_at, copied when it sleeps.
+	 */
+	u8 st[BN_MAX_THREADS];		/* enum bn_thr_state */
+	u64 wake[BN_MAX_THREADS];
 	u32 nthr, cur;
 	u32 next_j;			/* its next packet: j-th of this FPC */
 	u32 heap_pos;

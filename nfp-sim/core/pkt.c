@@ -238,7 +238,7 @@ int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx
 	bn_thr_reset_regs(t);
 	t->pkt = idx;
 	t->pkt_start = f->now;
-	t->state = BN_T_READY;
+	f->st[t->idx] = BN_T_READY;
 	return true;
 }
 
@@ -294,5 +294,5 @@ void bn_pkt_finish(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, int r
 	count(f, action);
 	f->insns += insns;
 	t->ninfl = 0;
-	t->state = BN_T_IDLE;
+	f->st[t->idx] = BN_T_IDLE;
 }

@@ -28,36 +28,43 @@
 
 /* ---- FPC heap keyed by (clock, gidx) ------------------------------------------ */
 
+/*
+ * The key is clock << 12 | gidx (gidx < 64 * 64; a clock below 2^52 cycles
+ * is weeks of device time), kept in the heap entry: sifting compares
+ * integers and touches no other FPC's struct.
+ */
+#define KEY_GIDX_BITS	12
+
+struct hent {
+	u64 key;
+	struct bn_fpc *f;
+};
+
 struct heap {
-	struct bn_fpc **v;
+	struct hent *v;
 	u32 n;
 };
 
-static bool before(const struct bn_fpc *a, const struct bn_fpc *b)
+static u64 fpc_key(const struct bn_fpc *f)
 {
-	return a->now < b->now || (a->now == b->now && a->gidx < b->gidx);
-}
-
-static void heap_swap(struct heap *h, u32 i, u32 j)
-{
-	struct bn_fpc *x = h->v[i];
-
-	h->v[i] = h->v[j];
-	h->v[j] = x;
+	return f->now << KEY_GIDX_BITS | f->gidx;
 }
 
 static void heap_up(struct heap *h, u32 i)
 {
-	while (i && before(h->v[i], h->v[(i - 1) / 2])) {
-		heap_swap(h, i, (i - 1) / 2);
+	struct hent x = h->v[i];
+
+	while (i && x.key < h->v[(i - 1) / 2].key) {
+		h->v[i] = h->v[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
+	h->v[i] = x;
 }
 
 /* Sift v[i] down: the earlier child moves up into the hole until x fits. */
 static void heap_down(struct heap *h, u32 i)
 {
-	struct bn_fpc *x = h->v[i];
+	struct hent x = h->v[i];
 	u32 n = h->n;
 
 	for (;;) {
@@ -65,8 +72,8 @@ static void heap_down(struct heap *h, u32 i)
 
 		if (l >= n)
 			break;
-		m = l + 1 < n && before(h->v[l + 1], h->v[l]) ? l + 1 : l;
-		if (!before(h->v[m], x))
+		m = l + 1 < n && h->v[l + 1].key < h->v[l].key ? l + 1 : l;
+		if (h->v[m].key >= x.key)
 			break;
 		h->v[i] = h->v[m];
 		i = m;
@@ -77,16 +84,17 @@ static void heap_down(struct heap *h, u32 i)
 /* The clock of the FPC that runs after the top one. */
 static u64 heap_second(const struct heap *h)
 {
+	u64 k;
+
 	if (h->n < 2)
 		return UINT64_MAX - BN_SCHED_WINDOW;
-	if (h->n == 2 || h->v[1]->now <= h->v[2]->now)
-		return h->v[1]->now;
-	return h->v[2]->now;
+	k = h->n == 2 || h->v[1].key <= h->v[2].key ? h->v[1].key : h->v[2].key;
+	return k >> KEY_GIDX_BITS;
 }
 
 static void heap_push(struct heap *h, struct bn_fpc *f)
 {
-	h->v[h->n] = f;
+	h->v[h->n] = (struct hent){ fpc_key(f), f };
 	heap_up(h, h->n++);
 }
 
@@ -111,7 +119,7 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 {
 	u64 i;
 
-	while (t->state == BN_T_IDLE) {
+	while (f->st[t->idx] == BN_T_IDLE) {
 		i = (u64)f->next_j * b->nfpcs + (u64)f->idx * b->sim->p.islands + f->island;
 		if (i >= b->n)
 			return;
@@ -122,34 +130,37 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 	}
 }
 
-/* The next thread to run: round-robin among ready ones, else the first awake. */
+/*
+ * The next thread to run: round-robin among ready ones, else the first
+ * awake.  It reads bn_fpc.st[] and wake[] only; a thread's own struct is
+ * touched when it gets a packet.
+ */
 static struct bn_thr *fpc_pick(struct bn_batch *b, struct bn_fpc *f)
 {
-	struct bn_thr *t = f->thr + f->cur, *end = f->thr + f->nthr, *best = NULL;
 	u64 now = f->now;	/* feeding a thread does not move the clock */
-	u32 i;
+	u32 i, k = f->cur, n = f->nthr, best = n;
 
-	for (i = 0; i < f->nthr; i++) {
-		if (++t == end)
-			t = f->thr;
-		if (t->state == BN_T_IDLE) {
-			fpc_feed(b, f, t);
-			if (t->state == BN_T_IDLE)
+	for (i = 0; i < n; i++) {
+		if (++k == n)
+			k = 0;
+		if (f->st[k] == BN_T_IDLE) {
+			fpc_feed(b, f, &f->thr[k]);
+			if (f->st[k] == BN_T_IDLE)
 				continue;
 		}
-		if (t->state == BN_T_READY || t->wake_at <= now) {
-			f->cur = t->idx;
-			return t;
+		if (f->st[k] == BN_T_READY || f->wake[k] <= now) {
+			f->cur = k;
+			return &f->thr[k];
 		}
-		if (!best || t->wake_at < best->wake_at)
-			best = t;
+		if (best == n || f->wake[k] < f->wake[best])
+			best = k;
 	}
-	if (!best)
+	if (best == n)
 		return NULL;
-	f->idle += best->wake_at - f->now;
-	f->now = best->wake_at;
-	f->cur = best->idx;
-	return best;
+	f->idle += f->wake[best] - f->now;
+	f->now = f->wake[best];
+	f->cur = best;
+	return &f->thr[best];
 }
 
 static u64 last_done(const struct bn_thr *t)
@@ -167,28 +178,32 @@ static u64 last_done(const struct bn_thr *t)
 static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 {
 	struct bn_thr *t = fpc_pick(b, f);
+	u8 *st;
 	int rc;
 
 	if (!t)
 		return false;
-	if (t->state == BN_T_DRAIN) {
+	st = &f->st[t->idx];
+	if (*st == BN_T_DRAIN) {
 		bn_pkt_finish(b, f, t, BN_RUN_DONE);
 		return true;
 	}
-	if (t->state == BN_T_SLEEP) {
+	if (*st == BN_T_SLEEP) {
 		bn_retire(t, f->now);
 		t->sigs &= ~t->wait_mask;	/* ctx_wait consumes its signals */
 		t->wait_mask = 0;
-		t->state = BN_T_READY;
+		*st = BN_T_READY;
 	}
 	rc = bn_exec(f, t);
 	if (rc == BN_RUN_SLEEP) {
-		t->state = BN_T_SLEEP;
+		*st = BN_T_SLEEP;
+		f->wake[t->idx] = t->wake_at;
 		f->now += BN_CTX_SWAP_CYCLES;
 	} else if (rc == BN_RUN_DONE && t->ninfl) {
 		/* its last writes land before the packet leaves */
-		t->state = BN_T_DRAIN;
+		*st = BN_T_DRAIN;
 		t->wake_at = last_done(t);
+		f->wake[t->idx] = t->wake_at;
 	} else {
 		bn_pkt_finish(b, f, t, rc);
 	}
@@ -208,7 +223,7 @@ static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
 	f->packets = f->insns = f->mem_cmds = f->faults = 0;
 	memset(f->actions, 0, sizeof(f->actions));
 	for (k = 0; k < f->nthr; k++)
-		f->thr[k].state = BN_T_IDLE;
+		f->st[k] = BN_T_IDLE;
 }
 
 /* ---- groups of islands ------------------------------------------------------------ */
@@ -216,7 +231,7 @@ static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
 void bn_run_group(struct bn_batch *b, u32 g, u32 ng)
 {
 	struct bn_sim *sim = b->sim;
-	struct bn_fpc *heap_v[64 * 64];
+	struct hent heap_v[64 * 64];
 	struct heap h = { heap_v, 0 };
 	u32 k, nact = fpcs_active(b);
 
@@ -224,14 +239,16 @@ void bn_run_group(struct bn_batch *b, u32 g, u32 ng)
 		if ((k % sim->p.islands) % ng == g)
 			heap_push(&h, fpc_nth(sim, k));
 	while (h.n) {
-		struct bn_fpc *f = h.v[0];
+		struct bn_fpc *f = h.v[0].f;
 		u64 limit = heap_second(&h) + BN_SCHED_WINDOW;
 		bool alive;
 
 		do
 			alive = fpc_step(b, f);
 		while (alive && f->now < limit);
-		if (!alive)
+		if (alive)
+			h.v[0].key = fpc_key(f);
+		else
 			h.v[0] = h.v[--h.n];
 		heap_down(&h, 0);
 	}
