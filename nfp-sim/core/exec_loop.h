@@ -198,14 +198,13 @@ lxk_##k##_##name: {					\
  * where to go on and what it cost.
  */
 l_native: {
-	u64 rv_;
+	u64 c_;
 
 	if (unlikely(in->nlmn > lmroom || budget + 1 < in->nn))
 		goto *(&&l_oob + ops[in->x]);
-	rv_ = ((u64 (*)(struct bn_thr *, u8 *))(p->nat + in->nat))(t, ob[BN_K_LM]);
-	budget -= in->nn - 1;
-	now += rv_ >> 32;
-	in = code + (u32)rv_;
+	budget++;		/* DISPATCH() counted this one: the block counts it */
+	in = code + bn_native_run(p->nat + in->nat, t, ob[BN_K_LM], lmroom, &c_, &budget);
+	now += c_;
 	RUNCHECK();
 	DISPATCH();
 }

@@ -30,9 +30,13 @@
  * run-time code generation (asmjit and xbyak are C++, GNU lightning is not
  * packaged, libgccjit and LLVM take tens of milliseconds per program).  The
  * encoder below knows the two dozen x86-64 forms the translation uses.
- * Host function: u64 fn(struct bn_thr *t, u8 *lm) with t in rdi, lm (the
- * thread's lm[0]) in rsi; eax, ecx, edx are scratch; it returns
- * next index | cycles << 32 in rax.
+ * Host code is entered with a call from exec_fast (bn_native_run(), whose
+ * asm says what it clobbers): t in rdi, the thread's lm[0] in rsi, the
+ * lm room in r10d (all three kept), the watchdog budget in r9d and 0 in r8;
+ * eax, ecx, edx are scratch.  A block adds its cycles to r8 and takes its
+ * instructions from r9d, then jumps into the next block when that has one
+ * and the budget and lm room it needs (a loop of blocks runs until the
+ * watchdog budget is short), else returns the index to go on from in eax.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -47,10 +51,22 @@ enum { RAX = 0, RCX = 1, RDX = 2, RSI = 6, RDI = 7 };
 
 #define BN_NATIVE_MAX	255	/* instructions per block (bn_dinsn.nn) */
 
+/* A jmp rel32 at @at to the chained entry of the block at index @to. */
+struct fix {
+	size_t at;
+	u32 to;
+};
+
 struct emit {
 	u8 *b;
 	size_t n, cap;
 	bool oom;
+	const struct bn_prog *p;
+	const u8 *nn;		/* blocks of the first pass (NULL: in it, nothing chains) */
+	u32 ncur;		/* instructions the block being emitted runs */
+	struct fix *fix;
+	u32 nfix, capfix;
+	size_t *chain;		/* chained entry of each block */
 };
 
 static void put(struct emit *e, const void *v, size_t n)
@@ -436,14 +452,62 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 	fl_store(e, fk);
 }
 
-/* movabs rax, index | cycles << 32; ret */
+/* mov eax, index; ret */
+static void emit_ret(struct emit *e, u32 idx)
+{
+	b1(e, 0xb8);
+	b4(e, idx);
+	b1(e, 0xc3);
+}
+
+/*
+ * Leave the block for @idx: its cycles added to r8, its instructions taken
+ * from the budget in r9d; then straight into the block at @idx if it has
+ * one (its chained entry checks budget and lm room), else back to exec_fast.
+ */
 static void emit_exit(struct emit *e, u32 idx, u32 cycles)
 {
-	u64 v = idx | (u64)cycles << 32;
+	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, imm32 */
+	b4(e, cycles);
+	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, imm32 */
+	b4(e, e->ncur);
+	if (!e->nn || idx >= e->p->len || !e->nn[idx]) {
+		emit_ret(e, idx);
+		return;
+	}
+	b1(e, 0xe9);				/* jmp rel32, fixed up at the end */
+	if (e->nfix == e->capfix) {
+		u32 cap = e->capfix ? 2 * e->capfix : 256;
+		struct fix *f = realloc(e->fix, cap * sizeof(*f));
 
-	op2(e, 0x48, 0xb8);
-	put(e, &v, 8);
-	b1(e, 0xc3);
+		if (!f) {
+			e->oom = true;
+			return;
+		}
+		e->fix = f;
+		e->capfix = cap;
+	}
+	e->fix[e->nfix++] = (struct fix){ e->n, idx };
+	b4(e, 0);
+}
+
+/*
+ * A block's chained entry: what exec_fast checks before l_native runs it
+ * (the watchdog check of a run entered, the budget and lm room it needs),
+ * done on r9d (budget) and r10d (lm room); short: back to exec_fast at @i.
+ */
+static void emit_chain_entry(struct emit *e, u32 i, u32 need, u8 lmn)
+{
+	op3(e, 0x41, 0x81, rr(7, 1));		/* cmp r9d, imm32 */
+	b4(e, need);
+	op2(e, 0x73, 6);			/* jae over the return */
+	emit_ret(e, i);
+	if (!lmn)
+		return;
+	op3(e, 0x41, 0x81, rr(7, 2));		/* cmp r10d, imm32 */
+	b4(e, lmn);
+	op2(e, 0x73, 6);
+	emit_ret(e, i);
 }
 
 /* x86 jcc (0F 80+cc) for br_cmp's condition after cmp/test eax, ecx. */
@@ -523,6 +587,16 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
  * ends it, if one does.  Returns the instructions it covers (< 2: none
  * worth a call).
  */
+/* The chained entry, then the body starts: bn_dinsn.nat (exec_fast enters there). */
+static void emit_head(struct emit *e, u32 i, u8 lmn)
+{
+	if (!e->nn)
+		return;
+	e->chain[i] = e->n;
+	emit_chain_entry(e, i, e->p->code[i].run > e->ncur ? e->p->code[i].run : e->ncur, lmn);
+	e->p->code[i].nat = e->n;
+}
+
 static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 {
 	const struct bn_dinsn *code = p->code;
@@ -536,8 +610,10 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 	}
 	if (k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&
 	    final_branch(p, k, lmn)) {
-		if (k - i + 1 + code[k].defer < 2)
+		e->ncur = k - i + 1 + code[k].defer;
+		if (e->ncur < 2)
 			return 0;
+		emit_head(e, i, *lmn);
 		for (u32 j = i; j < k; j++) {
 			emit_simple(e, &code[j]);
 			cycles += code[j].cost;
@@ -545,8 +621,10 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 		emit_branch(e, &code[k], k, cycles);
 		return k - i + 1 + code[k].defer;
 	}
-	if (k - i < 2)
+	e->ncur = k - i;
+	if (e->ncur < 2)
 		return 0;
+	emit_head(e, i, *lmn);
 	for (u32 j = i; j < k; j++) {
 		emit_simple(e, &code[j]);
 		cycles += code[j].cost;
@@ -578,34 +656,61 @@ static u8 *entries(const struct bn_prog *p)
 	return ent;
 }
 
-int bn_native_build(struct bn_prog *p)
+/*
+ * Emit every block: pass 1 finds the blocks (bn_dinsn.nn), pass 2 emits
+ * them again with exits that chain into the blocks they lead to.
+ */
+static int emit_all(struct emit *e, struct bn_prog *p, const u8 *ent)
 {
-	struct emit e = { 0 };
-	u8 *ent = entries(p), *m;
 	u32 i, n;
 	u8 lmn;
-	s32 h = bn_exec_handler(BN_X_NATIVE);
 
-	if (!ent)
-		return -ENOMEM;
 	for (i = 0; i < p->len; i++) {
-		size_t at = e.n;
+		size_t at = e->n;
 
 		if (!ent[i])
 			continue;
-		n = emit_block(&e, p, i, &lmn);
-		if (!n || e.oom) {
-			e.n = at;
+		n = emit_block(e, p, i, &lmn);
+		if (e->oom)
+			return -ENOMEM;
+		if (!n) {
+			e->n = at;
 			continue;
 		}
-		p->code[i].nat = at;
 		p->code[i].nn = n;
 		p->code[i].nlmn = lmn;
 	}
+	return 0;
+}
+
+int bn_native_build(struct bn_prog *p)
+{
+	struct emit e = { .p = p };
+	u8 *ent = entries(p), *nn = calloc(p->len + 1, 1), *m;
+	u32 i;
+	s32 h = bn_exec_handler(BN_X_NATIVE);
+
+	e.chain = calloc(p->len + 1, sizeof(*e.chain));
+	if (!ent || !nn || !e.chain || emit_all(&e, p, ent))
+		goto nomem;
+	for (i = 0; i < p->len; i++)
+		nn[i] = p->code[i].nn;
+	e.n = 0;
+	e.nn = nn;
+	if (emit_all(&e, p, ent))
+		goto nomem;
+	for (i = 0; i < e.nfix; i++) {
+		s32 rel = (s32)(e.chain[e.fix[i].to] - (e.fix[i].at + 4));
+
+		memcpy(e.b + e.fix[i].at, &rel, 4);
+	}
 	free(ent);
-	if (e.oom || !e.n) {
+	free(nn);
+	free(e.chain);
+	free(e.fix);
+	if (!e.n) {
 		free(e.b);
-		return e.oom ? -ENOMEM : 0;
+		return 0;
 	}
 	m = mmap(NULL, e.n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
@@ -622,6 +727,12 @@ int bn_native_build(struct bn_prog *p)
 		if (p->code[i].nn)
 			p->code[i].hoff = h;
 	return 0;
+nomem:
+	errno = ENOMEM;
+	free(ent);
+	free(nn);
+	free(e.chain);
+	free(e.fix);
 interpret:
 	free(e.b);
 	for (i = 0; i < p->len; i++)

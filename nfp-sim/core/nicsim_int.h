@@ -469,9 +469,38 @@ int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
 int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
 u64 bn_clock_ns(struct bn_fpc *f);
 
-/* native.c: translate @p's straight runs (sim->p.native), free them */
+/* native.c: translate @p's straight runs (unless sim->p.interpret), free them */
 int bn_native_build(struct bn_prog *p);
 void bn_native_free(struct bn_prog *p);
+
+/*
+ * Run translated blocks from @fn (native.c says how they run): the index to
+ * go on from; their cycles in *@cycles; *@budget less their instructions.
+ * The asm names every register the host code writes, so the interpreter
+ * keeps its state in the others across the call; the call skips the red
+ * zone.
+ */
+static inline __attribute__((always_inline)) u32 bn_native_run(const u8 *fn, struct bn_thr *t,
+							       u8 *lm, u32 lmroom, u64 *cycles,
+							       u32 *budget)
+{
+#if defined(__x86_64__)
+	register u64 c asm("r8") = 0;
+	register u64 b asm("r9") = *budget;
+	register u64 room asm("r10") = lmroom;
+	u64 idx;
+
+	asm volatile("lea -128(%%rsp), %%rsp\n\tcall *%[fn]\n\tlea 128(%%rsp), %%rsp"
+		     : "=a"(idx), "+r"(c), "+r"(b)
+		     : [fn] "r"(fn), "D"(t), "S"(lm), "r"(room)
+		     : "rcx", "rdx", "memory", "cc");
+	*cycles = c;
+	*budget = (u32)b;
+	return (u32)idx;
+#else
+	__builtin_unreachable();	/* no blocks are built */
+#endif
+}
 
 /* pkt.c */
 int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx);
