@@ -40,11 +40,14 @@ Targets (reported, never fatal): microcode/eBPF ratio over the corpus
 the simulator within 10x of the host kernel's ns/packet; the JIT under 1 ms
 for a 4096-instruction program (bpf-tests/bench/gen_big.py -> build/bench/
 big.o, which must also pass the host kernel's verifier).  If
-$BUILD/nicsim-bench exists, its output is included.
+$BUILD/nicsim-bench exists, its output is included.  For l4lb, the host
+speed of the simulator's options (interpreter only, a wider scheduling
+window) beside the default, in interleaved runs (informational:
+l4lb_speed_options in the JSON).
 
 Phases: static (serial), per-pass runs (parallel, deterministic), timed
-runs (serial, so nothing else competes for the cores), the big program,
-nicsim-bench.  Exit status 0 unless the harness itself cannot run (no
+runs (serial, so nothing else competes for the cores), l4lb's speed
+options, the big program, nicsim-bench.  Exit status 0 unless the harness itself cannot run (no
 bpfnic binary, no manifest): missed targets and failing programs are
 reported in the table and the JSON, not by the exit status.
 
@@ -339,6 +342,34 @@ def phase_timed(progs):
             p.err("prog diff --time", r)
 
 
+# Host-speed options measured on l4lb, interleaved with the default so
+# that one run's ratios mean something on a noisy host: the median over
+# SIM_RUNS rounds of each.
+SPEED_OPTIONS = [
+    ("default", []),
+    ("interpreted (--interpret)", ["--interpret"]),
+    ("--sched-window 4096", ["--sched-window", "4096"]),
+]
+
+
+def phase_speed_options(progs):
+    lb = next((p for p in progs if p.name == "l4lb" and p.jit and p.npkts), None)
+    if lb is None:
+        return None
+    rep = repeat_for(lb.npkts, SIM_PKTS)
+    ns = {name: [] for name, _ in SPEED_OPTIONS}
+    log("l4lb: host-speed options x%d" % SIM_RUNS)
+    for _ in range(SIM_RUNS):
+        for name, extra in SPEED_OPTIONS:
+            r = bpfnic("prog", "run", *lb.args(), "--host-threads", "1", "--repeat", rep,
+                       *extra)
+            v = num(r.obj, "sim_ns_per_pkt") if r.rc == 0 else None
+            if v is not None:
+                ns[name].append(v)
+    return [{"option": name, "sim_ns_per_pkt": rnd(statistics.median(v), 1) if v else None,
+             "runs": [round(x, 1) for x in v]} for name, v in ns.items()]
+
+
 def verifier_check(obj):
     """bpftool prog load into the host kernel: (ok or None, note)."""
     bpftool = shutil.which("bpftool") or ("/usr/sbin/bpftool"
@@ -568,7 +599,7 @@ def fmt(v, spec, width):
     return format(v, spec).rjust(width)
 
 
-def print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path):
+def print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path, speed=None):
     print("bpfnic bench: %d programs of %s; default NIC %s @ 800 MHz" % (
         len(rows), MANIFEST, NIC_DEFAULT))
     print("  eBPF/ucode/JIT us: prog jit (JIT us = median CPU time of 20 bn_jit_compile calls);"
@@ -636,6 +667,15 @@ def print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path)
         print("  %-66s %10s %s %-10s %s%s" % (
             t["name"], vs, t["unit"].ljust(6), t["target"], t["status"],
             "  (%s)" % t["note"] if t.get("note") else ""))
+    if speed:
+        base = speed[0]["sim_ns_per_pkt"]
+        print()
+        print("l4lb host speed, interleaved runs (median ns/packet; the target uses the default):")
+        for o in speed:
+            v = o["sim_ns_per_pkt"]
+            print("  %-30s %8s ns/packet  %s" % (
+                o["option"], fmt(v, ".0f", 0),
+                "%.2fx the default" % (v / base) if v and base else ""))
     if nb is not None:
         print()
         print("nicsim-bench (%s, exit %d, %.1f s):" % (nb["binary"], nb["exit"], nb["seconds"]))
@@ -682,6 +722,7 @@ def main(argv):
     phase_static(progs)
     phase_passes(progs)
     phase_timed(progs)
+    speed = phase_speed_options(progs)
     big = phase_big()
     nb = phase_nicsim_bench()
 
@@ -715,6 +756,8 @@ def main(argv):
     }
     if nb is not None:
         out["nicsim_bench"] = nb
+    if speed is not None:
+        out["l4lb_speed_options"] = speed
     out_path = os.path.join(BUILD, "bench.json")
     os.makedirs(BUILD, exist_ok=True)
     tmp = out_path + ".tmp"
@@ -722,7 +765,7 @@ def main(argv):
         json.dump(out, f, indent=1)
         f.write("\n")
     os.replace(tmp, out_path)
-    print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path)
+    print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path, speed)
     return 0
 
 

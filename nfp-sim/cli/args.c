@@ -11,7 +11,7 @@
 enum opt_id {
 	O_SEC, O_OUT, O_NO_OPT, O_PCAP, O_OUT_TX, O_OUT_PASS, O_MAP, O_ISLANDS,
 	O_FPCS, O_THREADS, O_MHZ, O_SEED, O_HOST_THREADS, O_VERBOSE, O_REPEAT, O_TIME,
-	O_CODE_STORE, O_INTERPRET,
+	O_CODE_STORE, O_INTERPRET, O_SCHED_WINDOW,
 };
 
 struct opt_def {
@@ -39,6 +39,7 @@ static const struct opt_def opt_defs[] = {
 	{ "--time",		O_TIME,		OPTF_TIME,	true },
 	{ "--code-store",	O_CODE_STORE,	OPTF_CODE_STORE, true },
 	{ "--interpret",	O_INTERPRET,	OPTF_SIM,	false },
+	{ "--sched-window",	O_SCHED_WINDOW,	OPTF_SIM,	true },
 	{ "--verbose",		O_VERBOSE,	OPTF_VERBOSE,	false },
 	{ "-v",			O_VERBOSE,	OPTF_VERBOSE,	false },
 };
@@ -146,6 +147,7 @@ static int set_sim_opt(struct prog_args *a, const struct opt_def *d, const char 
 	case O_HOST_THREADS:	return parse_u32_opt(d->name, val, &p->host_threads);
 	case O_CODE_STORE:	return parse_u32_opt(d->name, val, &p->code_store);
 	case O_INTERPRET:	p->interpret = 1; return 0;
+	case O_SCHED_WINDOW:	return parse_u32_opt(d->name, val, &p->sched_window);
 	default:
 		break;
 	}

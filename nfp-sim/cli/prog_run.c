@@ -201,6 +201,7 @@ static void summary_json(const struct run_summary *s)
 	jw_uint_field(&json_wtr, "mhz", p->mhz);
 	jw_uint_field(&json_wtr, "seed", p->seed);
 	jw_uint_field(&json_wtr, "host_threads", p->host_threads);
+	jw_uint_field(&json_wtr, "sched_window", p->sched_window);
 	jw_end_object(&json_wtr);
 }
 

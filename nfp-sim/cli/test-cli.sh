@@ -195,6 +195,8 @@ expect_err "negative number" 2 "bpfnic: --seed: '-1' is not a number" prog run "
 expect_err "number out of range" 2 "bpfnic: --fpcs: 99999999999 is out of range" \
 	prog run "$P" --pcap "$PC" --fpcs=99999999999
 expect_err "trailing junk" 2 "bpfnic: --mhz: '800x' is not a number" prog run "$P" --pcap "$PC" --mhz 800x
+expect_err "sched window zero" 2 "bpfnic: invalid simulator parameters: params: sched_window = 0 is outside 1..1048576" \
+	prog run "$P" --pcap "$PC" --sched-window 0
 expect_err "repeat not a number" 2 "bpfnic: --repeat: 'x' is not a number" prog run "$P" --pcap "$PC" --repeat x
 expect_err "repeat zero" 2 "bpfnic: --repeat: must be at least 1" prog run "$P" --pcap "$PC" --repeat=0
 expect_err "repeat on diff" 2 "bpfnic: prog diff: unknown option '--repeat' (try 'bpfnic help')" \
@@ -326,6 +328,9 @@ else
 	# thread: the program's non-atomic increment cannot race with itself)
 	json_check "run --repeat json" 'j["packets"] == 6 and j["repeat"] == 3 and sum(j["verdicts"].values()) == 6 and j["verdicts"]["DROP"] == 6 and j["sim_ns_per_pkt"] > 0 and abs(j["sim_ns_per_pkt"] * j["host_pps_per_core"] / 1e9 - 1) < 1e-3 and j["maps"]["cnt"] == [{"key": "00000000", "value": "0600000000000000"}]' \
 		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --repeat 3 --islands 1 --fpcs 1 --threads 1 --json
+	# host-speed options: the same modeled run, the window in the params
+	json_check "run --interpret --sched-window json" 'j["packets"] == 6 and j["verdicts"]["DROP"] == 6 and j["params"]["sched_window"] == 4096 and j["maps"]["cnt"] == [{"key": "00000000", "value": "0600000000000000"}]' \
+		prog run "$P" --pcap "$PC" --map cfg:00000000=01000000 --repeat 3 --islands 1 --fpcs 1 --threads 1 --json --interpret --sched-window 4096
 	run prog run "$P" --pcap "$PC" --repeat 2
 	[ "$rc" -eq 0 ] && grep -q '^repeat: *the pcap replayed 2 times in one batch$' "$T/out" &&
 		grep -q '^host: .* ns/packet' "$T/out" && ok || bad "run --repeat text" "$out$err"

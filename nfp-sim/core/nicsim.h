@@ -40,6 +40,10 @@ struct bn_sim_params {
 	uint32_t host_threads;		/* host threads for bn_sim_run_batch: 1 */
 	uint32_t interpret;		/* 1: no host code for straight runs (x86-64
 					 * hosts translate them; results are equal): 0 */
+	uint32_t sched_window;		/* cycles an FPC may run ahead of the others
+					 * between two of the host's turns: 256 (larger:
+					 * faster on the host, coarser order of FPCs'
+					 * accesses to shared memory) */
 };
 
 void bn_sim_params_default(struct bn_sim_params *p);

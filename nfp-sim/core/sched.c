@@ -12,8 +12,12 @@
  * only has to keep the shared memory (maps, IMEM, EMEM) in a plausible
  * order: a group of islands is simulated by stepping the FPC whose clock
  * is furthest behind (a binary heap keyed by clock, then FPC number) until
- * it is BN_SCHED_WINDOW cycles ahead of the next one, so accesses to
- * shared memory are ordered in time to within that window.
+ * it is sched_window cycles (a parameter, 256 by default) ahead of the next
+ * one, so accesses to shared memory are ordered in time to within that
+ * window.  A larger window keeps an FPC's threads in the host's caches for
+ * longer turns (faster), at the price of a coarser order: programs whose
+ * packets race on maps may see them in another order, and frames leave in
+ * another order.
  *
  * host_threads == 1: one group, everything deterministic for a seed.
  * host_threads > 1: islands are spread over that many groups, each run by a
@@ -24,7 +28,6 @@
 #include <string.h>
 #include "nicsim_int.h"
 
-#define BN_SCHED_WINDOW		256	/* cycles an FPC may run ahead */
 
 /* ---- FPC heap keyed by (clock, gidx) ------------------------------------------ */
 
@@ -81,13 +84,13 @@ static void heap_down(struct heap *h, u32 i)
 	h->v[i] = x;
 }
 
-/* The clock of the FPC that runs after the top one. */
-static u64 heap_second(const struct heap *h)
+/* The clock of the FPC that runs after the top one (@win: the window). */
+static u64 heap_second(const struct heap *h, u32 win)
 {
 	u64 k;
 
 	if (h->n < 2)
-		return UINT64_MAX - BN_SCHED_WINDOW;
+		return UINT64_MAX - win;
 	k = h->n == 2 || h->v[1].key <= h->v[2].key ? h->v[1].key : h->v[2].key;
 	return k >> KEY_GIDX_BITS;
 }
@@ -240,7 +243,7 @@ void bn_run_group(struct bn_batch *b, u32 g, u32 ng)
 			heap_push(&h, fpc_nth(sim, k));
 	while (h.n) {
 		struct bn_fpc *f = h.v[0].f;
-		u64 limit = heap_second(&h) + BN_SCHED_WINDOW;
+		u64 limit = heap_second(&h, sim->p.sched_window) + sim->p.sched_window;
 		bool alive;
 
 		do

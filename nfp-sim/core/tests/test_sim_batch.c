@@ -181,6 +181,30 @@ static void test_host_threads(void)
 	      (unsigned long long)b.elapsed_cycles);
 }
 
+/*
+ * The scheduling window orders FPCs' accesses to shared memory, nothing
+ * else: packets that share no state run the same with any window.
+ */
+static void test_sched_window(void)
+{
+	struct bn_sim_params prm = small(5, 4, 4);
+	struct bn_sim_stats a, b;
+	static struct bn_sim_result ra[NPKT];
+	u32 i, same = 0;
+
+	run(&prm, prog_mem, NPKT, &a);
+	memcpy(ra, res, sizeof(ra));
+	prm.sched_window = 65536;
+	run(&prm, prog_mem, NPKT, &b);
+	for (i = 0; i < NPKT; i++)
+		same += ra[i].action == res[i].action && ra[i].cycles == res[i].cycles &&
+			ra[i].insns == res[i].insns;
+	CHECK(same == NPKT && a.elapsed_cycles == b.elapsed_cycles && a.insns == b.insns &&
+	      a.busy_cycles == b.busy_cycles,
+	      "sched_window 65536: same packets (%u/%u), same timing (%llu vs %llu cycles)", same,
+	      NPKT, (unsigned long long)a.elapsed_cycles, (unsigned long long)b.elapsed_cycles);
+}
+
 /* Every packet adds 1 to an 8-byte counter in an array map value. */
 static void test_atomic_counter(void)
 {
@@ -271,6 +295,11 @@ static void test_params(void)
 	CHECK(bn_sim_params_check(&prm, err, sizeof(err)) == -EINVAL && strstr(err, "packet frames"),
 	      "%s", err);
 	CHECK(!bn_sim_create(&prm, NULL, err, sizeof(err)), "create refuses bad params");
+	bn_sim_params_default(&prm);
+	CHECK(prm.sched_window == 256, "default scheduling window: %u cycles", prm.sched_window);
+	prm.sched_window = 0;
+	CHECK(bn_sim_params_check(&prm, err, sizeof(err)) == -EINVAL &&
+	      !strcmp(err, "params: sched_window = 0 is outside 1..1048576"), "%s", err);
 }
 
 int main(void)
@@ -280,6 +309,7 @@ int main(void)
 	test_latency_hiding();
 	test_determinism();
 	test_host_threads();
+	test_sched_window();
 	test_atomic_counter();
 	test_faults_in_batch();
 	test_params();
