@@ -309,7 +309,8 @@ static void test_image(void)
 	CHECK(h->prog_type == BN_PROG_XDP && h->nmaps == 2 && h->nlines == N(p),
 	      "header type %u maps %u lines %u", h->prog_type, h->nmaps, h->nlines);
 	CHECK(h->stack_size >= 4 && h->stack_size <= 8, "stack_size %u", h->stack_size);
-	CHECK(h->flags == (BN_IMAGE_F_NEEDS_PRNG | BN_IMAGE_F_ADJ_HEAD), "flags %#x", h->flags);
+	CHECK(h->flags == (BN_IMAGE_F_NEEDS_PRNG | BN_IMAGE_F_ADJ_HEAD | BN_IMAGE_F_ORDER_FREE),
+	      "flags %#x", h->flags);
 	CHECK(h->gprs >= 29 && h->gprs <= 32, "gprs %u (the link register is 28)", h->gprs);
 	CHECK(h->xfers <= BN_NUM_XFER, "xfers %u", h->xfers);
 	for (k = 0; k < h->code_len; k++) {
@@ -566,11 +567,82 @@ static void test_speed(void)
 	CHECK(best < 20000, "JIT of a 4096-instruction program took %.0f us", best);
 }
 
+/* ---- BN_IMAGE_F_ORDER_FREE -------------------------------------------------------- */
+
+#define MAX_BODY	4
+
+/* What a program does with the value of map @map it looked up. */
+struct of_case {
+	const char *name;
+	u32 map;
+	struct bpf_insn body[MAX_BODY];
+	u32 nbody;
+	int free;
+};
+
+static void test_order_free(void)
+{
+	static const struct of_case cases[] = {
+		{ "lookup only", 0, { MOV64_IMM(3, 0) }, 1, 1 },
+		{ "read", 1, { LDX_MEM(BPF_DW, 3, 0, 0) }, 1, 1 },
+		{ "atomic add", 0, { MOV64_IMM(3, 1), ATOMIC_ADD(BPF_DW, 0, 3, 0) }, 2, 1 },
+		{ "atomic add and read", 0,
+		  { MOV64_IMM(3, 1), ATOMIC_ADD(BPF_DW, 0, 3, 0), LDX_MEM(BPF_DW, 4, 0, 8) }, 3, 0 },
+		{ "plain store", 1, { ST_MEM(BPF_DW, 0, 0, 5) }, 1, 0 },
+		{ "store of a register", 0, { MOV64_IMM(3, 1), STX_MEM(BPF_W, 0, 3, 4) }, 2, 0 },
+	};
+	static const struct bpf_insn update[] = {
+		ST_MEM(BPF_W, 10, -4, 0),
+		ST_MEM(BPF_DW, 10, -16, 1),
+		LD_MAP(1, 1),
+		MOV64_REG(2, 10),
+		ALU64_IMM(BPF_ADD, 2, -4),
+		MOV64_REG(3, 10),
+		ALU64_IMM(BPF_ADD, 3, -16),
+		MOV64_IMM(4, 0),
+		CALL_HELPER(BPF_FUNC_map_update_elem),
+		MOV64_IMM(0, 2),
+		EXIT(),
+	};
+	struct t_env e = { .quiet = 1 };
+	struct t_prog t;
+	u32 k;
+
+	for (k = 0; k < N(cases); k++) {
+		const struct of_case *c = &cases[k];
+		struct bpf_insn p[16] = {
+			ST_MEM(BPF_W, 10, -4, 0),
+			LD_MAP(1, c->map),
+			MOV64_REG(2, 10),
+			ALU64_IMM(BPF_ADD, 2, -4),
+			CALL_HELPER(BPF_FUNC_map_lookup_elem),
+			JMP_IMM(BPF_JEQ, 0, 0, c->nbody),
+		};
+		u32 n = 7;
+
+		memcpy(&p[n], c->body, c->nbody * sizeof(p[0]));
+		n += c->nbody;
+		p[n++] = MOV64_IMM(0, 2);
+		p[n++] = EXIT();
+		t = t_build(p, n, BN_PROG_XDP, maps, 2, 0, 0, &e);
+		CHECK(t.img && !!(t_hdr(&t)->flags & BN_IMAGE_F_ORDER_FREE) == c->free,
+		      "order-free, %s: %s (want %s)", c->name,
+		      !t.img ? "no image" : t_hdr(&t)->flags & BN_IMAGE_F_ORDER_FREE ? "yes" : "no",
+		      c->free ? "yes" : "no");
+		free(t.img);
+	}
+	t = t_build(update, N(update), BN_PROG_XDP, maps, 2, 0, 0, &e);
+	CHECK(t.img && !(t_hdr(&t)->flags & BN_IMAGE_F_ORDER_FREE),
+	      "order-free: not with map_update_elem");
+	free(t.img);
+}
+
 int main(void)
 {
 	test_rejects();
 	test_reject_structure();
 	test_image();
+	test_order_free();
 	test_determinism();
 	test_passes();
 	test_api();

@@ -47,6 +47,13 @@ struct bn_image_hdr {
 #define BN_IMAGE_F_NEEDS_PRNG	0x0001
 #define BN_IMAGE_F_ADJ_HEAD	0x0002
 #define BN_IMAGE_F_ADJ_TAIL	0x0004
+/*
+ * No packet's result depends on the order in which packets reach the maps
+ * (the JIT proves it: no map_update/delete or perf_event_output, no plain
+ * store into a map value, and no map both read and atomically added to):
+ * the NIC model may run its FPCs in longer turns (nfp-sim sched.c).
+ */
+#define BN_IMAGE_F_ORDER_FREE	0x0008
 
 enum bn_reloc_type {
 	BN_RELOC_BR_REL = 1,	/* TARGET += load base                      */

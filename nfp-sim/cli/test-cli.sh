@@ -195,8 +195,8 @@ expect_err "negative number" 2 "bpfnic: --seed: '-1' is not a number" prog run "
 expect_err "number out of range" 2 "bpfnic: --fpcs: 99999999999 is out of range" \
 	prog run "$P" --pcap "$PC" --fpcs=99999999999
 expect_err "trailing junk" 2 "bpfnic: --mhz: '800x' is not a number" prog run "$P" --pcap "$PC" --mhz 800x
-expect_err "sched window zero" 2 "bpfnic: invalid simulator parameters: params: sched_window = 0 is outside 1..1048576" \
-	prog run "$P" --pcap "$PC" --sched-window 0
+expect_err "sched window too wide" 2 "bpfnic: invalid simulator parameters: params: sched_window = 2097152 is outside 0..1048576" \
+	prog run "$P" --pcap "$PC" --sched-window 2097152
 expect_err "repeat not a number" 2 "bpfnic: --repeat: 'x' is not a number" prog run "$P" --pcap "$PC" --repeat x
 expect_err "repeat zero" 2 "bpfnic: --repeat: must be at least 1" prog run "$P" --pcap "$PC" --repeat=0
 expect_err "repeat on diff" 2 "bpfnic: prog diff: unknown option '--repeat' (try 'bpfnic help')" \

@@ -415,7 +415,8 @@ static int ldr_header(struct ldr *l)
 			      h->prog_type);
 	if (h->reserved[0] || h->reserved[1])
 		return REJECT(l, "image: reserved header fields are not zero");
-	if (h->flags & ~(BN_IMAGE_F_NEEDS_PRNG | BN_IMAGE_F_ADJ_HEAD | BN_IMAGE_F_ADJ_TAIL))
+	if (h->flags & ~(BN_IMAGE_F_NEEDS_PRNG | BN_IMAGE_F_ADJ_HEAD | BN_IMAGE_F_ADJ_TAIL |
+			 BN_IMAGE_F_ORDER_FREE))
 		return REJECT(l, "image: unknown flags %#x", h->flags);
 	return 0;
 }

@@ -41,9 +41,10 @@ struct bn_sim_params {
 	uint32_t interpret;		/* 1: no host code for straight runs (x86-64
 					 * hosts translate them; results are equal): 0 */
 	uint32_t sched_window;		/* cycles an FPC may run ahead of the others
-					 * between two of the host's turns: 256 (larger:
+					 * between two of the host's turns (larger:
 					 * faster on the host, coarser order of FPCs'
-					 * accesses to shared memory) */
+					 * accesses to shared memory); 0: 256, or 65536
+					 * for a program the JIT found order-free */
 };
 
 void bn_sim_params_default(struct bn_sim_params *p);

@@ -31,7 +31,6 @@ void bn_sim_params_default(struct bn_sim_params *p)
 	memcpy(p->lat, lat_default, sizeof(p->lat));
 	p->seed = 1;
 	p->host_threads = 1;
-	p->sched_window = 256;
 }
 
 /* Largest power of two <= x (x > 0). */
@@ -81,7 +80,7 @@ static int check_ranges(const struct bn_sim_params *p, char *err, size_t errlen)
 		{ "emem_size", p->emem_size, BN_EMEM_CHUNK, 1ull << 31 },
 		{ "host_threads", p->host_threads, 1, 256 },
 		{ "interpret", p->interpret, 0, 1 },
-		{ "sched_window", p->sched_window, 1, 1u << 20 },
+		{ "sched_window", p->sched_window, 0, 1u << 20 },
 	};
 	unsigned int i;
 

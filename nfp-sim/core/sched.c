@@ -12,12 +12,15 @@
  * only has to keep the shared memory (maps, IMEM, EMEM) in a plausible
  * order: a group of islands is simulated by stepping the FPC whose clock
  * is furthest behind (a binary heap keyed by clock, then FPC number) until
- * it is sched_window cycles (a parameter, 256 by default) ahead of the next
- * one, so accesses to shared memory are ordered in time to within that
- * window.  A larger window keeps an FPC's threads in the host's caches for
- * longer turns (faster), at the price of a coarser order: programs whose
- * packets race on maps may see them in another order, and frames leave in
- * another order.
+ * it is a window of cycles ahead of the next one, so accesses to shared
+ * memory are ordered in time to within that window: 256 cycles.  A larger
+ * window keeps an FPC's threads in the host's caches for longer turns
+ * (faster), at the price of a coarser order: packets that race on maps may
+ * see them in another order, and frames of different FPCs leave in another
+ * order.  A program the JIT proved order-free (BN_IMAGE_F_ORDER_FREE: what
+ * any packet reads of the maps no other packet changes) has nothing the
+ * order could change but the order of frames between FPCs, so it runs with
+ * a 65536-cycle window; the sched_window parameter sets one for all.
  *
  * host_threads == 1: one group, everything deterministic for a seed.
  * host_threads > 1: islands are spread over that many groups, each run by a
@@ -28,6 +31,9 @@
 #include <string.h>
 #include "nicsim_int.h"
 
+
+#define BN_WINDOW		256	/* cycles an FPC may run ahead */
+#define BN_WINDOW_ORDER_FREE	65536	/* the same for an order-free program */
 
 /* ---- FPC heap keyed by (clock, gidx) ------------------------------------------ */
 
@@ -237,13 +243,16 @@ void bn_run_group(struct bn_batch *b, u32 g, u32 ng)
 	struct hent heap_v[64 * 64];
 	struct heap h = { heap_v, 0 };
 	u32 k, nact = fpcs_active(b);
+	u32 win = sim->p.sched_window ? sim->p.sched_window :
+		  b->prog && (b->prog->flags & BN_IMAGE_F_ORDER_FREE) ? BN_WINDOW_ORDER_FREE :
+		  BN_WINDOW;
 
 	for (k = 0; k < nact; k++)
 		if ((k % sim->p.islands) % ng == g)
 			heap_push(&h, fpc_nth(sim, k));
 	while (h.n) {
 		struct bn_fpc *f = h.v[0].f;
-		u64 limit = heap_second(&h, sim->p.sched_window) + sim->p.sched_window;
+		u64 limit = heap_second(&h, win) + win;
 		bool alive;
 
 		do

@@ -210,6 +210,7 @@ struct tprog {
 	struct bn_image_map maps[8];
 	u32 nmaps;
 	u16 type, stack, gprs, xfers;
+	u16 flags;		/* BN_IMAGE_F_* */
 };
 
 static inline void tp_init(struct tprog *p, u16 type)
@@ -297,6 +298,7 @@ static inline size_t tp_image(const struct tprog *p, void *buf)
 	h.stack_size = p->stack;
 	h.gprs = p->gprs;
 	h.xfers = p->xfers;
+	h.flags = p->flags;
 	memcpy(b, &h, sizeof(h));
 	off += sizeof(h);
 	memcpy(b + off, p->code, 8ull * p->n);

@@ -181,6 +181,61 @@ static void test_host_threads(void)
 	      (unsigned long long)b.elapsed_cycles);
 }
 
+/* The order frames reach the host in: packet numbers (byte 20). */
+static u8 order[NPKT];
+static u32 norder;
+
+static void order_fn(void *o, u32 queue, const u8 *frame, u32 len)
+{
+	if (norder < NPKT)
+		order[norder++] = frame[20];
+}
+
+/* prog_mem's packets, the order their frames leave in, with @flags on the image. */
+static void run_order(const struct bn_sim_params *prm, u16 flags, struct bn_sim_stats *st,
+		      u8 *out)
+{
+	struct bn_sim_ops ops = { .to_host = order_fn };
+	struct bn_sim *sim = bn_sim_create(prm, &ops, NULL, 0);
+	struct tprog p;
+
+	prog_mem(&p);
+	p.flags = flags;
+	norder = 0;
+	CHECK(!tp_load(sim, &p, NULL, 0), "load: %s", t_err);
+	bn_sim_run_batch(sim, pk, NPKT, res, st);
+	memcpy(out, order, NPKT);
+	bn_sim_destroy(sim);
+}
+
+/*
+ * An order-free image (BN_IMAGE_F_ORDER_FREE) runs with a wide window:
+ * every packet's result and the timing are the same, only frames of
+ * different FPCs reach the host in another order; an explicit
+ * sched_window applies to it too.
+ */
+static void test_order_free(void)
+{
+	struct bn_sim_params prm = small(5, 4, 4);
+	static struct bn_sim_result ra[NPKT];
+	static u8 oa[NPKT], ob[NPKT], oc[NPKT];
+	struct bn_sim_stats a, b, c;
+	u32 i, same = 0;
+
+	run_order(&prm, 0, &a, oa);
+	memcpy(ra, res, sizeof(ra));
+	run_order(&prm, BN_IMAGE_F_ORDER_FREE, &b, ob);
+	for (i = 0; i < NPKT; i++)
+		same += ra[i].action == res[i].action && ra[i].cycles == res[i].cycles;
+	CHECK(same == NPKT && a.elapsed_cycles == b.elapsed_cycles && a.insns == b.insns,
+	      "order-free image: same packets (%u/%u), same timing", same, NPKT);
+	CHECK(norder == NPKT * 2 / 3 && memcmp(oa, ob, norder),
+	      "and its frames leave in another order (the wide window): %u frames", norder);
+	prm.sched_window = 256;
+	run_order(&prm, BN_IMAGE_F_ORDER_FREE, &c, oc);
+	CHECK(!memcmp(oa, oc, norder), "sched_window 256 for it too: the order of the default");
+}
+
 /*
  * The scheduling window orders FPCs' accesses to shared memory, nothing
  * else: packets that share no state run the same with any window.
@@ -296,10 +351,10 @@ static void test_params(void)
 	      "%s", err);
 	CHECK(!bn_sim_create(&prm, NULL, err, sizeof(err)), "create refuses bad params");
 	bn_sim_params_default(&prm);
-	CHECK(prm.sched_window == 256, "default scheduling window: %u cycles", prm.sched_window);
-	prm.sched_window = 0;
+	CHECK(prm.sched_window == 0, "default scheduling window: %u (by program)", prm.sched_window);
+	prm.sched_window = 2u << 20;
 	CHECK(bn_sim_params_check(&prm, err, sizeof(err)) == -EINVAL &&
-	      !strcmp(err, "params: sched_window = 0 is outside 1..1048576"), "%s", err);
+	      !strcmp(err, "params: sched_window = 2097152 is outside 0..1048576"), "%s", err);
 }
 
 int main(void)
@@ -310,6 +365,7 @@ int main(void)
 	test_determinism();
 	test_host_threads();
 	test_sched_window();
+	test_order_free();
 	test_atomic_counter();
 	test_faults_in_batch();
 	test_params();
