@@ -57,10 +57,23 @@ struct fix {
 	u32 to;
 };
 
+/*
+ * What eax, ecx and edx are known to hold: up to two words (base, disp) the
+ * block loaded or stored them from or to, so that an operand that is an
+ * earlier instruction's result is taken from the register (no load, and no
+ * wait on the store that wrote it).  Cleared where control may join (block
+ * entries) and wherever the host code changes the registers otherwise.
+ */
+struct rcache {
+	u8 n;
+	struct { u8 base; u32 disp; } w[2];
+};
+
 struct emit {
 	u8 *b;
 	size_t n, cap;
 	bool oom;
+	struct rcache rc[3];	/* eax, ecx, edx */
 	const struct bn_prog *p;
 	const u8 *nn;		/* blocks of the first pass (NULL: in it, nothing chains) */
 	u32 ncur;		/* instructions the block being emitted runs */
@@ -150,16 +163,58 @@ static struct opnd opnd(u8 kind, u16 idx)
 	return o;
 }
 
-/* mov reg32, operand */
+static void rc_clear(struct emit *e)
+{
+	memset(e->rc, 0, sizeof(e->rc));
+}
+
+static bool rc_has(const struct rcache *c, int base, u32 disp)
+{
+	for (u32 i = 0; i < c->n; i++)
+		if (c->w[i].base == base && c->w[i].disp == disp)
+			return true;
+	return false;
+}
+
+/* The word at base + disp now holds @reg: no other register holds it. */
+static void rc_stored(struct emit *e, int reg, int base, u32 disp)
+{
+	for (int r = RAX; r <= RDX; r++) {
+		struct rcache *c = &e->rc[r];
+
+		for (u32 i = 0; i < c->n; i++)
+			if (r != reg && c->w[i].base == base && c->w[i].disp == disp)
+				c->w[i--] = c->w[--c->n];
+	}
+	if (!rc_has(&e->rc[reg], base, disp) && e->rc[reg].n < 2)
+		e->rc[reg].w[e->rc[reg].n++] = (typeof(e->rc[reg].w[0])){ base, disp };
+}
+
+/* mov reg32, operand (a register that holds it already: no load) */
 static void load(struct emit *e, int reg, struct opnd o)
 {
+	int r;
+
 	if (o.konst) {
 		b1(e, 0xb8 + reg);
 		b4(e, o.k);
+		e->rc[reg].n = 0;
 		return;
+	}
+	if (rc_has(&e->rc[reg], o.base, o.disp))
+		return;
+	for (r = RAX; r <= RDX; r++) {
+		if (r != reg && rc_has(&e->rc[r], o.base, o.disp)) {
+			op2(e, 0x89, 0xc0 | r << 3 | reg);	/* mov reg, r */
+			e->rc[reg] = e->rc[r];
+			return;
+		}
 	}
 	b1(e, 0x8b);
 	mem(e, reg, o.base, o.disp);
+	e->rc[reg].n = 1;
+	e->rc[reg].w[0].base = o.base;
+	e->rc[reg].w[0].disp = o.disp;
 }
 
 /* mov [base + disp], reg32 */
@@ -167,6 +222,7 @@ static void store(struct emit *e, int base, u32 disp, int reg)
 {
 	b1(e, 0x89);
 	mem(e, reg, base, disp);
+	rc_stored(e, reg, base, disp);
 }
 
 /* ModRM register-direct byte: op /ext or reg, rm. */
@@ -200,8 +256,10 @@ static int shc_ext(u8 shc)
 static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 {
 	load(e, RCX, opnd(d->bk, d->b));
-	if (!raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt)
+	if (!raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt) {
 		shift_imm(e, shc_ext(d->shc), RCX, d->shamt, false);
+		e->rc[RCX].n = 0;
+	}
 }
 
 static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
@@ -443,6 +501,9 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		}
 		break;
 	}
+	/* the operation changed what it used, but a mov of a register */
+	if (!(d->op == BN_OP_mov && res == RCX))
+		rc_clear(e);
 	write_d(e, d, res);		/* mov: the x86 flags stay */
 	if (!flags)
 		return;
@@ -450,6 +511,7 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		op2(e, 0x85, rr(res, res));	/* test res, res */
 	fl_set(e, fk);
 	fl_store(e, fk);
+	rc_clear(e);			/* al, cl, dl, ah */
 }
 
 /* mov eax, index; ret */
@@ -542,6 +604,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	bool flags = d->op == BN_OP_br_cmp && (d->x >> 8) != (BN_X_COND >> 8);
 	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
 	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
+	struct rcache saved[3];
 	size_t at;
 	s32 rel;
 
@@ -560,8 +623,11 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	else
 		op2(e, 0x39, rr(RCX, RAX));	/* cmp eax, ecx */
 	/* bn_cmp_flags(): A & B's for SET/CLR (test: CF = OF = 0), else A - B's */
-	if (flags)
+	if (flags) {
 		fl_set(e, fk);
+		rc_clear(e);
+	}
+	memcpy(saved, e->rc, sizeof(saved));	/* both paths start from here */
 	if (cond == BN_COND_AL) {
 		if (flags)
 			fl_store(e, fk);
@@ -577,6 +643,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	rel = (s32)(e->n - (at + 4));
 	if (!e->oom)
 		memcpy(e->b + at, &rel, 4);
+	memcpy(e->rc, saved, sizeof(saved));
 	if (flags)
 		fl_store(e, fk);
 	emit_slots_exit(e, d, d->target, cycles + d->tcost);
@@ -602,6 +669,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 	const struct bn_dinsn *code = p->code;
 	u32 k = i, cycles = 0;
 
+	rc_clear(e);		/* control joins at a block's entry */
 	*lmn = 0;
 	while (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run &&
 	       simple(&code[k])) {

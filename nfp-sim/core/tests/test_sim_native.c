@@ -295,6 +295,49 @@ static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
 }
 
 /*
+ * Sequences where the host code keeps a value in a register from one
+ * instruction to the next (native.c's register cache): a word overwritten
+ * by another register, results read back through the other bank, lm words,
+ * a branch's two paths.
+ */
+static void test_regcache(struct bn_sim *nat, struct bn_sim *interp)
+{
+	static u8 out_n[4096], out_i[4096];
+	static struct tprog p;
+	u32 v, bad = 0, n = 0;
+	bool tn, ti;
+
+	for (v = 0; v < 4; v++) {
+		struct bn_sim_result a, b;
+
+		tp_init(&p, BN_PROG_XDP);
+		E_ld32(&p, BR(2), 0x1234 + v);
+		E(&p, a_immed(RR(1), 5, 0, 0));			/* eax: r1 */
+		E(&p, a_alu(BN_OP_mov, RR(1), N, BR(2)));	/* ecx: r1 now */
+		E(&p, a_alu(BN_OP_add, RR(3), AR(1), IM(1)));	/* must read 0x1235 */
+		E(&p, a_alu(BN_OP_xor, AR(4), AR(3), BR(3)));	/* both banks of r3 */
+		E(&p, a_alu(BN_OP_mov, LMW(2), N, BR(3)));
+		E(&p, a_alu(BN_OP_add, LMW(2), LMW(2), IM(7)));	/* lm word, then again */
+		E(&p, a_alu(BN_OP_or, RR(5), LMW(2), IM(0)));
+		E_br(&p, a_brcmp(BN_OP_br_cmp, AR(5), IM(v), BN_COND_HI, 1, p.n + 3));
+		E(&p, a_alu(BN_OP_add, RR(6), AR(5), IM(2)));	/* slot: both paths */
+		E(&p, a_alu(BN_OP_sub, RR(6), AR(6), IM(9)));	/* not taken only */
+		E(&p, a_alu(BN_OP_add, RR(7), AR(6), BR(5)));
+		flags(&p);
+		dump(&p);
+		E_ld32(&p, AR(0), 2);
+		E(&p, a_done(AR(0)));
+		a = run(nat, &p, out_n, &tn);
+		b = run(interp, &p, out_i, &ti);
+		n++;
+		if (!tn || a.fault || b.fault || a.cycles != b.cycles || a.out_len != b.out_len ||
+		    memcmp(out_n, out_i, a.out_len))
+			bad++;
+	}
+	CHECK(!bad, "values kept in host registers: %u of %u sequences differ", bad, n);
+}
+
+/*
  * Loops of one translated block with defer slots, of every length up to
  * 120: for some, the watchdog budget runs out inside a block, which must
  * then fall back and fault where the interpreter does.
@@ -375,6 +418,7 @@ int main(void)
 	CHECK(faults > 0 && faults < NPROGS / 2,
 	      "some programs fault (lm window, pending read) and fall back: %u", faults);
 	test_cmp_flags(nat, interp);
+	test_regcache(nat, interp);
 	test_watchdog(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
