@@ -357,6 +357,7 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 {
 	const struct bn_dinsn *d = &p->code[k];
 	u16 form = d->x >> 8;
+	u8 n = *lmn;	/* the block's lm need with the branch's and its slots' */
 	u32 j;
 
 	if (d->slot)
@@ -364,7 +365,7 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 	if (d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) {	/* it writes the flags */
 		if (d->cond > BN_COND_AL)
 			return false;
-		need_lm(d, lmn);
+		need_lm(d, &n);
 	} else if (form != (BN_X_COND >> 8) &&
 		   (form != (BN_X_PLAIN >> 8) ||
 		    !((d->op == BN_OP_br && d->cond == BN_COND_AL) || d->op == BN_OP_call))) {
@@ -373,8 +374,9 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 	if (k + d->defer >= p->len)
 		return false;
 	for (j = 1; j <= d->defer; j++)
-		if (!slot_ok(&p->code[k + j], lmn))
+		if (!slot_ok(&p->code[k + j], &n))
 			return false;
+	*lmn = n;
 	return true;
 }
 
@@ -668,6 +670,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 {
 	const struct bn_dinsn *code = p->code;
 	u32 k = i, cycles = 0;
+	bool br;
 
 	rc_clear(e);		/* control joins at a block's entry */
 	*lmn = 0;
@@ -676,20 +679,9 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 		need_lm(&code[k], lmn);
 		k++;
 	}
-	if (k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&
-	    final_branch(p, k, lmn)) {
-		e->ncur = k - i + 1 + code[k].defer;
-		if (e->ncur < 2)
-			return 0;
-		emit_head(e, i, *lmn);
-		for (u32 j = i; j < k; j++) {
-			emit_simple(e, &code[j]);
-			cycles += code[j].cost;
-		}
-		emit_branch(e, &code[k], k, cycles);
-		return k - i + 1 + code[k].defer;
-	}
-	e->ncur = k - i;
+	br = k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&
+	     final_branch(p, k, lmn);
+	e->ncur = k - i + (br ? 1 + code[k].defer : 0);
 	if (e->ncur < 2)
 		return 0;
 	emit_head(e, i, *lmn);
@@ -697,8 +689,11 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 		emit_simple(e, &code[j]);
 		cycles += code[j].cost;
 	}
-	emit_exit(e, k, cycles);
-	return k - i;
+	if (br)
+		emit_branch(e, &code[k], k, cycles);
+	else
+		emit_exit(e, k, cycles);
+	return e->ncur;
 }
 
 /* Where control can enter a straight sequence: after anything not simple, at branch targets. */
