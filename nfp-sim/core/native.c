@@ -10,15 +10,15 @@
  * simple, or through the branch that ends it (compare-and-branch, br.al,
  * call) and its defer slots when they are simple too.  Where later code
  * reads the flags an instruction writes (the loader's liveness: its general
- * form, a compare not in its no-flags form), the host code writes them.  exec_fast calls it from the entry
- * instruction's handler (l_native, exec_loop.h): the function returns the
- * code index to go on from and the cycles the instructions cost (the sum of
- * their fixed costs; a branch's taken or not-taken cost), and the
- * interpreter carries on.
+ * form, a compare not in its no-flags form), the host code writes them.
+ * exec_fast calls it from the entry instruction's handler (l_native,
+ * exec_loop.h): the function returns the code index to go on from and the
+ * cycles the instructions cost (the sum of their fixed costs; a branch's
+ * taken or not-taken cost), and the interpreter carries on.
  *
  * What the functions may touch is exactly what the interpreter's handlers
- * of those instructions touch: register-file words of the thread and words
- * of its LM window; no flags (dead), no clock, no memory commands.  The
+ * of those instructions touch: register-file words of the thread, words of
+ * its LM window and its flags; no clock, no memory commands.  The
  * entry handler checks once the lm room the block's lm and xfer-in operands
  * need (nothing inside a block moves lm_fp or starts a read) and the
  * watchdog budget for all of its instructions, and falls back to the
