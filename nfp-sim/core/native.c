@@ -664,6 +664,9 @@ static void emit_head(struct emit *e, u32 i, u8 lmn)
 	e->chain[i] = e->n;
 	emit_chain_entry(e, i, e->p->code[i].run > e->ncur ? e->p->code[i].run : e->ncur, lmn);
 	e->p->code[i].nat = e->n;
+	/* endbr64: exec_fast calls here indirectly (a nop but where CET's IBT is on) */
+	op2(e, 0xf3, 0x0f);
+	op2(e, 0x1e, 0xfa);
 }
 
 static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
