@@ -48,9 +48,10 @@ the JSON).
 
 Phases: static (serial), per-pass runs (parallel, deterministic), timed
 runs (serial, so nothing else competes for the cores), l4lb's speed
-options, the big program, nicsim-bench.  Exit status 0 unless the harness itself cannot run (no
-bpfnic binary, no manifest): missed targets and failing programs are
-reported in the table and the JSON, not by the exit status.
+options, the big program, nicsim-bench.  Exit status 0 unless the harness
+itself cannot run (no bpfnic binary, no manifest): missed targets and
+failing programs are reported in the table and the JSON, not by the exit
+status.
 
 Environment: BPFNIC (default $BUILD/bpfnic), BUILD (build), MANIFEST,
 BENCH_JOBS (parallel jobs for the per-pass runs, default: CPUs),
@@ -674,7 +675,7 @@ def print_report(rows, details, prows, pdetails, tg, big, summary, nb, out_path,
         print("l4lb host speed, interleaved runs (median ns/packet; the target uses the default):")
         for o in speed:
             v = o["sim_ns_per_pkt"]
-            print("  %-30s %8s ns/packet  %s" % (
+            print("  %-36s %6s ns/packet  %s" % (
                 o["option"], fmt(v, ".0f", 0),
                 "%.2fx the default" % (v / base) if v and base else ""))
     if nb is not None:

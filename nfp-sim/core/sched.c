@@ -31,7 +31,6 @@
 #include <string.h>
 #include "nicsim_int.h"
 
-
 #define BN_WINDOW		256	/* cycles an FPC may run ahead */
 #define BN_WINDOW_ORDER_FREE	65536	/* the same for an order-free program */
 
