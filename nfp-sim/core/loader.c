@@ -275,9 +275,29 @@ static bool shc_known(u8 shc)
 	return shc >= BN_SHC_LSL && shc <= BN_SHC_ROR;
 }
 
+/*
+ * The lm words from lm_fp @d's operands need: the highest lm word + 1, and
+ * at least 1 with an xfer-in operand, so that a pending read (no room)
+ * stops it; 0 with register-file operands only.  Every mixed form has one
+ * of those operands; the mixed handlers and translated blocks check it.
+ */
+static u8 lm_need(const struct bn_dinsn *d)
+{
+	u32 n = 0;
+
+	if (d->ak == BN_K_LM)
+		n = (u32)d->a + 1;
+	if (d->dk == BN_K_LM && (u32)d->d + 1 > n)
+		n = (u32)d->d + 1;
+	if (!n && d->bk == BN_K_XIN)
+		n = 1;
+	return n;
+}
+
 /* The special form of @d (general: its opcode), and the lm words it needs. */
 static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 {
+	d->lmn = lm_need(d);
 	if (d->op == BN_IOP_OOB || (bn_isa[d->op].flags & BN_IF_PAIR) || slot ||
 	    (fl_alu(d) && flags_live))
 		return;
@@ -290,11 +310,6 @@ static void predecode_form(struct bn_dinsn *d, bool flags_live, bool slot)
 	}
 	d->x = d->op | (!d->shc ? BN_X_MIXED : shc_known(d->shc) ?
 			BN_X_MIXEDSH_K(d->shc) : BN_X_MIXEDSH);
-	d->lmn = 1;		/* so that a pending xfer-in read (no room) stops it */
-	if (d->ak == BN_K_LM)
-		d->lmn = d->a + 1;
-	if (d->dk == BN_K_LM && d->d + 1 > d->lmn)
-		d->lmn = d->d + 1;
 }
 
 /*

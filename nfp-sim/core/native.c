@@ -317,26 +317,11 @@ static bool simple(const struct bn_dinsn *d)
 	return (d->x >> 8) != (BN_X_COND >> 8) && simple_op(d) && (!general(d) || !d->slot);
 }
 
-/*
- * The lm words from lm_fp an instruction's operands need: the mixed forms
- * carry it (>= 1); the general form's is counted the same way: >= 1 for
- * any lm or xfer-in operand (none may run while a read is pending).
- */
+/* A block's lm need grows by an instruction's (bn_dinsn.lmn, in any form). */
 static void need_lm(const struct bn_dinsn *d, u8 *lmn)
 {
-	u8 n = d->lmn;
-
-	if (general(d)) {
-		n = 0;
-		if (d->ak == BN_K_LM)
-			n = d->a + 1;
-		if (d->dk == BN_K_LM && d->d + 1 > n)
-			n = d->d + 1;
-		if (!n && d->bk == BN_K_XIN)
-			n = 1;
-	}
-	if (n > *lmn)
-		*lmn = n;
+	if (d->lmn > *lmn)
+		*lmn = d->lmn;
 }
 
 /* A defer slot it runs (slots have the general form). */

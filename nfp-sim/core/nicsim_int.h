@@ -105,7 +105,7 @@ enum bn_kind {
  * @ak/@a: A port (dread for immed_hi/ld_field), @bk/@b: B port,
  * @dk/@d: destination; @d2: the destination's second word for the plain
  * and mixed forms (bank B copy of BOTH, else the sink); @x: handler, @lmn:
- * lm words from lm_fp the mixed form needs; @target: code index of a
+ * lm words from lm_fp its operands need; @target: code index of a
  * static branch target; @imm: immed value, ld_field byte mask, CSR number,
  * sigmask, helper slot or call return address, by format.
  */
@@ -121,7 +121,7 @@ struct bn_dinsn {
 	u32 imm;
 	u16 d2;
 	u16 x;
-	u8 lmn;			/* mixed form: lm words from lm_fp it needs, >= 1 */
+	u8 lmn;			/* lm words from lm_fp it needs (loader.c lm_need()) */
 	u8 pad;
 	u16 run;		/* instructions from here to the end of its straight run */
 	s32 hoff;		/* handler of @x in exec_fast (bn_exec_handler) */
