@@ -363,7 +363,6 @@ static int predecode_forms(struct bn_prog *p)
 	mark_slots(p, in);
 	for (i = 0; i < p->ncode; i++) {
 		predecode_form(&p->code[i], out[i], in[i]);
-		p->code[i].flo = out[i];
 		p->code[i].slot = in[i];
 		p->code[i].hoff = bn_exec_handler(p->code[i].x);
 	}

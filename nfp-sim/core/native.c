@@ -636,11 +636,6 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	emit_slots_exit(e, d, d->target, cycles + d->tcost);
 }
 
-/*
- * The block entered at @i: its simple instructions, then the branch that
- * ends it, if one does.  Returns the instructions it covers (< 2: none
- * worth a call).
- */
 /* The chained entry, then the body starts: bn_dinsn.nat (exec_fast enters there). */
 static void emit_head(struct emit *e, u32 i, u8 lmn)
 {
@@ -654,6 +649,11 @@ static void emit_head(struct emit *e, u32 i, u8 lmn)
 	op2(e, 0x1e, 0xfa);
 }
 
+/*
+ * The block entered at @i: its simple instructions, then the branch that
+ * ends it, if one does.  Returns the instructions it covers (< 2: none
+ * worth a call).
+ */
 static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 {
 	const struct bn_dinsn *code = p->code;

@@ -128,8 +128,8 @@ struct bn_dinsn {
 	u32 nat;		/* its translated block: offset in bn_prog.nat */
 	u8 nn;			/* instructions the block runs; 0: none */
 	u8 nlmn;		/* lm words from lm_fp its lm/xfer-in operands need */
-	u8 flo;			/* the flags are live after it (the loader's liveness) */
 	u8 slot;		/* it may run in a branch's defer slot */
+	u8 pad2;
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
