@@ -109,7 +109,7 @@ static int cmd_issue(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *
 	f->mem_cmds++;
 	if (!in->swap)
 		return BN_STEP_OK;
-	t->wake_at = done;
+	f->wake[t->idx] = done;
 	return BN_STEP_SLEEP;
 }
 
@@ -121,7 +121,7 @@ int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u3
 	if (unlikely(t->ninfl == BN_MAX_INFLIGHT)) {
 		bn_retire(t, f->now);
 		if (t->ninfl == BN_MAX_INFLIGHT) {
-			t->wake_at = t->next_done;
+			f->wake[t->idx] = t->next_done;
 			return BN_STEP_STALL;
 		}
 	}
@@ -176,6 +176,6 @@ int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask)
 			wake = at;
 	}
 	t->wait_mask = mask;
-	t->wake_at = wake;
+	f->wake[t->idx] = wake;
 	return BN_STEP_SLEEP;
 }

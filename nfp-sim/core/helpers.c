@@ -48,7 +48,7 @@ static int charge(struct bn_fpc *f, struct bn_thr *t, u32 cycles, bool emem)
 	f->now += cycles;
 	if (!emem)
 		return BN_STEP_OK;
-	t->wake_at = f->now + bn_rng_range(&f->lat_rng, lat->min, lat->max);
+	f->wake[t->idx] = f->now + bn_rng_range(&f->lat_rng, lat->min, lat->max);
 	return BN_STEP_SLEEP;
 }
 

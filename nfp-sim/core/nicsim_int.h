@@ -168,7 +168,6 @@ struct bn_thr {
 	u32 pkt;		/* batch index of the packet */
 	u32 fault_pc;		/* code-store address of a fault */
 	u64 next_done;		/* earliest done_at in infl[] */
-	u64 wake_at;		/* asleep until (the scheduler reads bn_fpc.wake[]) */
 	u64 pkt_start;
 	struct bn_cmd infl[BN_MAX_INFLIGHT];
 	u32 ctx[BN_CSR_CTX_WORDS];
@@ -197,7 +196,7 @@ struct bn_fpc {
 	/*
 	 * What the scheduler reads of each thread, here rather than in the
 	 * threads' own (large) structs: picking the next one touches one
-	 * cache line.  wake[] is the thread's wake_at, copied when it sleeps.
+	 * cache line.  wake[]: the cycle an asleep or draining thread wakes.
 	 */
 	u8 st[BN_MAX_THREADS];		/* enum bn_thr_state */
 	u64 wake[BN_MAX_THREADS];
@@ -294,8 +293,8 @@ struct bn_batch {
 /* Results of a step that may not simply continue. */
 enum bn_step {
 	BN_STEP_OK,
-	BN_STEP_SLEEP,		/* advance pc, then sleep until t->wake_at */
-	BN_STEP_STALL,		/* sleep until t->wake_at, then re-issue */
+	BN_STEP_SLEEP,		/* advance pc, then sleep until f->wake[t->idx] */
+	BN_STEP_STALL,		/* sleep until f->wake[t->idx], then re-issue */
 	BN_STEP_FAULT,		/* t->why says what */
 };
 

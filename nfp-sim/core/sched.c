@@ -204,14 +204,12 @@ static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 	}
 	rc = bn_exec(f, t);
 	if (rc == BN_RUN_SLEEP) {
-		*st = BN_T_SLEEP;
-		f->wake[t->idx] = t->wake_at;
+		*st = BN_T_SLEEP;	/* until f->wake[], set by what put it to sleep */
 		f->now += BN_CTX_SWAP_CYCLES;
 	} else if (rc == BN_RUN_DONE && t->ninfl) {
 		/* its last writes land before the packet leaves */
 		*st = BN_T_DRAIN;
-		t->wake_at = last_done(t);
-		f->wake[t->idx] = t->wake_at;
+		f->wake[t->idx] = last_done(t);
 	} else {
 		bn_pkt_finish(b, f, t, rc);
 	}
