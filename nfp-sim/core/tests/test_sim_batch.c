@@ -161,19 +161,33 @@ static void test_determinism(void)
 	      (unsigned long long)c.elapsed_cycles, (unsigned long long)a.elapsed_cycles);
 }
 
-static void test_host_threads(void)
+/*
+ * prog_mem's packets on @pa, then on @pb: how many have the same verdict,
+ * cycles and instructions in both runs.
+ */
+static u32 same_packets(const struct bn_sim_params *pa, const struct bn_sim_params *pb,
+			struct bn_sim_stats *a, struct bn_sim_stats *b)
 {
-	struct bn_sim_params prm = small(4, 3, 4);
-	struct bn_sim_stats a, b;
 	static struct bn_sim_result ra[NPKT];
 	u32 i, same = 0;
 
-	run(&prm, prog_mem, NPKT, &a);
+	run(pa, prog_mem, NPKT, a);
 	memcpy(ra, res, sizeof(ra));
-	prm.host_threads = 2;
-	run(&prm, prog_mem, NPKT, &b);
+	run(pb, prog_mem, NPKT, b);
 	for (i = 0; i < NPKT; i++)
-		same += ra[i].action == res[i].action && ra[i].cycles == res[i].cycles;
+		same += ra[i].action == res[i].action && ra[i].cycles == res[i].cycles &&
+			ra[i].insns == res[i].insns;
+	return same;
+}
+
+static void test_host_threads(void)
+{
+	struct bn_sim_params prm = small(4, 3, 4), two = prm;
+	struct bn_sim_stats a, b;
+	u32 same;
+
+	two.host_threads = 2;
+	same = same_packets(&prm, &two, &a, &b);
 	CHECK(!memcmp(a.actions, b.actions, sizeof(a.actions)) && same == NPKT,
 	      "host_threads 2: same verdicts (%u/%u packets)", same, NPKT);
 	CHECK(a.elapsed_cycles == b.elapsed_cycles && a.insns == b.insns,
@@ -242,18 +256,12 @@ static void test_order_free(void)
  */
 static void test_sched_window(void)
 {
-	struct bn_sim_params prm = small(5, 4, 4);
+	struct bn_sim_params prm = small(5, 4, 4), wide = prm;
 	struct bn_sim_stats a, b;
-	static struct bn_sim_result ra[NPKT];
-	u32 i, same = 0;
+	u32 same;
 
-	run(&prm, prog_mem, NPKT, &a);
-	memcpy(ra, res, sizeof(ra));
-	prm.sched_window = 65536;
-	run(&prm, prog_mem, NPKT, &b);
-	for (i = 0; i < NPKT; i++)
-		same += ra[i].action == res[i].action && ra[i].cycles == res[i].cycles &&
-			ra[i].insns == res[i].insns;
+	wide.sched_window = 65536;
+	same = same_packets(&prm, &wide, &a, &b);
 	CHECK(same == NPKT && a.elapsed_cycles == b.elapsed_cycles && a.insns == b.insns &&
 	      a.busy_cycles == b.busy_cycles,
 	      "sched_window 65536: same packets (%u/%u), same timing (%llu vs %llu cycles)", same,
