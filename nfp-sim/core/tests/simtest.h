@@ -452,17 +452,24 @@ static inline struct bn_sim_result t_run(struct bn_sim *sim, u32 len)
 	return r;
 }
 
+/* Load @p; if the NIC refuses it, false with @r saying so (fault 2). */
+static inline bool t_load(struct bn_sim *sim, const struct tprog *p, struct bn_sim_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!tp_load(sim, p, NULL, 0))
+		return true;
+	printf("load failed: %s\n", t_err);
+	r->fault = 2;
+	return false;
+}
+
 /* Load @p, run one 64-byte packet with tracing; the trace holds the end state. */
 static inline struct bn_sim_result t_exec(struct bn_sim *sim, const struct tprog *p)
 {
 	struct bn_sim_result r;
 
-	memset(&r, 0, sizeof(r));
-	if (tp_load(sim, p, NULL, 0)) {
-		printf("load failed: %s\n", t_err);
-		r.fault = 2;
+	if (!t_load(sim, p, &r))
 		return r;
-	}
 	t_trace_on(sim);
 	r = t_run(sim, 64);
 	bn_sim_set_trace(sim, NULL, NULL);

@@ -234,24 +234,18 @@ static void gen(struct tprog *p)
 	E(p, a_rtn(AR(28), 0));
 }
 
+/* Load @p and run a 512-byte packet: the result, the frame after it in @out. */
 static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
 {
-	static u8 pkt[512];
-	struct bn_sim_pkt pk = { .data = pkt, .len = sizeof(pkt) };
 	struct bn_sim_result r;
 
-	memset(&r, 0, sizeof(r));
-	if (tp_load(sim, p, NULL, 0)) {
-		printf("load failed: %s\n", t_err);
-		r.fault = 2;
+	if (!t_load(sim, p, &r))
 		return r;
-	}
-	*nat = ((struct bn_sim *)sim)->prog->nat != NULL;
-	t_pkt(pkt, sizeof(pkt), 0x0800);
-	r.out = out;
-	r.out_cap = 4096;
-	if (bn_sim_run_one(sim, &pk, &r))
+	*nat = sim->prog->nat != NULL;
+	r = t_run(sim, 512);
+	if (r.fault_msg[0] == '!')	/* bn_sim_run_one() refused */
 		r.fault = 3;
+	memcpy(out, t_out, r.out_len);
 	return r;
 }
 
