@@ -198,13 +198,24 @@ lxk_##k##_##name: {					\
  * where to go on and what it cost.
  */
 l_native: {
-	u64 c_;
+	u64 c_, rv_;
 
 	if (unlikely(in->nlmn > lmroom || budget + 1 < in->nn))
 		goto *(&&l_oob + ops[in->x]);
 	budget++;		/* DISPATCH() counted this one: the block counts it */
-	in = code + bn_native_run(p->nat + in->nat, t, ob[BN_K_LM], lmroom, &c_, &budget);
-	now += c_;
+	f->now = now;		/* memory commands and helpers read the clock there */
+	rv_ = bn_native_run(p->nat + in->nat, f, t, ob[BN_K_LM], &lmroom, &c_, &budget);
+	now = f->now + c_;
+	in = code + (u32)rv_;
+	if (unlikely(rv_ >> 32)) {
+		if (rv_ >> 32 == BN_NATIVE_DONE)
+			goto done;
+		if (rv_ >> 32 == BN_STEP_FAULT)
+			goto fault;
+		if (rv_ >> 32 == BN_STEP_STALL)
+			budget++;	/* it will issue again */
+		goto sleep;	/* asleep (it goes on at `in`) or stalled at `in` */
+	}
 	RUNCHECK();
 	DISPATCH();
 }

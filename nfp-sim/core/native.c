@@ -514,12 +514,12 @@ static void emit_ret(struct emit *e, u32 idx)
  * from the budget in r9d; then straight into the block at @idx if it has
  * one (its chained entry checks budget and lm room), else back to exec_fast.
  */
-static void emit_exit(struct emit *e, u32 idx, u32 cycles)
+static void emit_exit_n(struct emit *e, u32 idx, u32 cycles, u32 n)
 {
 	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, imm32 */
 	b4(e, cycles);
 	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, imm32 */
-	b4(e, e->ncur);
+	b4(e, n);
 	if (!e->nn || idx >= e->p->len || !e->nn[idx]) {
 		emit_ret(e, idx);
 		return;
@@ -538,6 +538,11 @@ static void emit_exit(struct emit *e, u32 idx, u32 cycles)
 	}
 	e->fix[e->nfix++] = (struct fix){ e->n, idx };
 	b4(e, 0);
+}
+
+static void emit_exit(struct emit *e, u32 idx, u32 cycles)
+{
+	emit_exit_n(e, idx, cycles, e->ncur);
 }
 
 /*
@@ -559,6 +564,203 @@ static void emit_chain_entry(struct emit *e, u32 i, u32 need, u8 lmn)
 	emit_ret(e, i);
 }
 
+/* ---- calls into the simulator: memory commands, helpers ---------------------------- */
+
+/* mov eax, index; ret, or with a stop status (bits 32.., bn_native_run()): mov rax, imm64 */
+static void emit_ret_st(struct emit *e, u32 idx, u32 st)
+{
+	u64 v = (u64)st << 32 | idx;
+
+	if (!st) {
+		emit_ret(e, idx);
+		return;
+	}
+	op2(e, 0x48, 0xb8);
+	put(e, &v, 8);
+	b1(e, 0xc3);
+}
+
+/* f->now += r8 + @cycles; r8 = 0: what the simulator reads of the clock is exact */
+static void emit_sync(struct emit *e, u32 cycles)
+{
+	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, imm32 */
+	b4(e, cycles);
+	op3(e, 0x4d, 0x01, 0x80 | 0 << 3 | 3);	/* add [r11 + now], r8 */
+	b4(e, offsetof(struct bn_fpc, now));
+	op3(e, 0x45, 0x31, rr(0, 0));		/* xor r8d, r8d */
+}
+
+/*
+ * Call @fn(f, t, ...), the arguments after t already in rdx, ecx, r8d by
+ * @args_set (false: a and b still in eax and ecx: memory commands), with
+ * the host code's registers kept: rdi, rsi, r8..r11 pushed on a 16-byte
+ * aligned stack (rbp keeps the caller's rsp), eax the status after.
+ */
+static void emit_ccall(struct emit *e, const void *fn, bool ab)
+{
+	static const u8 save[] = {
+		0x55,				/* push rbp */
+		0x48, 0x89, 0xe5,		/* mov rbp, rsp */
+		0x48, 0x83, 0xe4, 0xf0,		/* and rsp, -16 */
+		0x57, 0x56,			/* push rdi; push rsi */
+		0x41, 0x50, 0x41, 0x51,		/* push r8; push r9 */
+		0x41, 0x52, 0x41, 0x53,		/* push r10; push r11 */
+	};
+	static const u8 restore[] = {
+		0x41, 0x5b, 0x41, 0x5a,		/* pop r11; pop r10 */
+		0x41, 0x59, 0x41, 0x58,		/* pop r9; pop r8 */
+		0x5e, 0x5f,			/* pop rsi; pop rdi */
+		0x48, 0x89, 0xec,		/* mov rsp, rbp */
+		0x5d,				/* pop rbp */
+	};
+	u64 a = (u64)(uintptr_t)fn;
+
+	put(e, save, sizeof(save));
+	if (ab) {
+		op3(e, 0x41, 0x89, rr(RCX, 0));		/* mov r8d, ecx (b) */
+		op2(e, 0x89, rr(RAX, RCX));		/* mov ecx, eax (a) */
+	}
+	op3(e, 0x48, 0x89, rr(RDI, RSI));		/* mov rsi, rdi (t) */
+	op3(e, 0x4c, 0x89, rr(3, RDI));			/* mov rdi, r11 (f) */
+	op2(e, 0x48, 0xb8);				/* mov rax, fn */
+	put(e, &a, 8);
+	op2(e, 0xff, 0xd0);				/* call rax */
+	put(e, restore, sizeof(restore));
+	rc_clear(e);
+}
+
+/* jnz rel32 to be patched: its offset */
+static size_t emit_jnz(struct emit *e)
+{
+	op2(e, 0x85, rr(RAX, RAX));		/* test eax, eax */
+	op2(e, 0x0f, 0x85);
+	b4(e, 0);
+	return e->n - 4;
+}
+
+static void patch(struct emit *e, size_t at)
+{
+	s32 rel = (s32)(e->n - (at + 4));
+
+	if (!e->oom)
+		memcpy(e->b + at, &rel, 4);
+}
+
+/*
+ * The call returned BN_STEP_SLEEP, _STALL or _FAULT for the instruction at
+ * @k (@n instructions of the block through it, counted as the interpreter
+ * counts them; @cost its cycles): asleep, it ran (exec_fast goes on at
+ * @resume when the thread wakes); stalled or faulted, it did not, and
+ * exec_fast re-issues it (and gives its count back) or reports the fault.
+ */
+static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
+{
+	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, n */
+	b4(e, n);
+	op3(e, 0x83, 0xf8, BN_STEP_SLEEP);	/* cmp eax, SLEEP */
+	op2(e, 0x75, 18);			/* jne over the sleep exit */
+	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, cost */
+	b4(e, cost);
+	emit_ret_st(e, resume, BN_STEP_SLEEP);
+	op2(e, 0x48, 0xc1);			/* shl rax, 32: the status */
+	op2(e, rr(4, RAX), 32);
+	op2(e, 0x48, 0x0d);			/* or rax, k */
+	b4(e, k);
+	b1(e, 0xc3);
+}
+
+/*
+ * A memory command ending the block at @k: bn_mem_cmd() as SEM_mem_rd
+ * calls it (A, B raw); on BN_STEP_OK on to k + 1.  A read leaves words
+ * pending, so no lm room (the interpreter's LMSYNC()); a write or add can
+ * only retire reads, which leaves the room the entry checked valid.
+ */
+static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles)
+{
+	u64 in = (u64)(uintptr_t)d;
+	size_t at;
+
+	load_a(e, d, RAX);
+	load_b(e, d, true);
+	emit_sync(e, cycles);
+	op2(e, 0x48, 0xba);			/* mov rdx, in */
+	put(e, &in, 8);
+	emit_ccall(e, bn_mem_cmd, true);
+	at = emit_jnz(e);
+	if (d->op == BN_OP_mem_rd)
+		op3(e, 0x45, 0x31, rr(2, 2));	/* xor r10d, r10d */
+	emit_exit(e, k + 1, d->cost);
+	patch(e, at);
+	emit_stop(e, k, k + 1, d->cost, e->ncur);
+}
+
+/* done at @k: the verdict, then back to exec_fast, which ends the packet */
+static void emit_done(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles)
+{
+	load_a(e, d, RAX);
+	b1(e, 0x89);				/* mov [rdi + verdict], eax */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, verdict));
+	op3(e, 0x49, 0x81, rr(0, 0));
+	b4(e, cycles + d->cost);
+	op3(e, 0x41, 0x81, rr(5, 1));
+	b4(e, e->ncur);
+	emit_ret_st(e, k, BN_NATIVE_DONE);
+}
+
+/*
+ * A call of a firmware helper: the stub it calls is fw_call and rtn
+ * (loader.c); the block runs both.  @ri: the code index of the call's
+ * return address.
+ */
+static bool helper_call(const struct bn_prog *p, const struct bn_dinsn *d, u32 *ri)
+{
+	u32 s = d->target;
+
+	return d->op == BN_OP_call && s > p->len && s + 1 < p->ncode &&
+	       p->code[s].op == BN_OP_fw_call && p->code[s + 1].op == BN_OP_rtn &&
+	       !p->code[s + 1].defer && p->code[s + 1].ak != BN_K_LM &&
+	       p->code[s + 1].ak != BN_K_XIN && bn_pc_to_index(p, d->imm, ri) && *ri < p->len;
+}
+
+/*
+ * The helper's stub at @s after the call (whose @ret_pc the link register
+ * holds) and its slots, @cycles theirs: bn_fw_call(), then the stub's rtn
+ * straight to the return block while the link still holds @ret_pc (a
+ * helper does not move lm_fp or start reads: the lm room stays).
+ */
+static void emit_helper(struct emit *e, u32 s, u32 ret_pc, u32 ri, u32 cycles)
+{
+	const struct bn_dinsn *fw = &e->p->code[s], *rt = &e->p->code[s + 1];
+	struct opnd o = opnd(rt->ak, rt->a);
+	u32 n = e->ncur - 2;		/* through the call's slots */
+	size_t at, mis = 0;
+
+	emit_sync(e, cycles);
+	b1(e, 0xba);				/* mov edx, fwid */
+	b4(e, fw->imm);
+	emit_ccall(e, bn_fw_call, false);
+	at = emit_jnz(e);
+	if (o.konst && o.k != ret_pc) {
+		emit_exit_n(e, s + 1, fw->cost, n + 1);		/* the interpreter's rtn */
+	} else {
+		if (!o.konst) {
+			b1(e, 0x81);			/* cmp dword [rdi + link], ret_pc */
+			mem(e, 7, RDI, o.disp);
+			b4(e, ret_pc);
+			op2(e, 0x0f, 0x85);		/* jne: the interpreter's rtn */
+			b4(e, 0);
+			mis = e->n - 4;
+		}
+		emit_exit_n(e, ri, fw->cost + rt->tcost, n + 2);
+		if (mis) {
+			patch(e, mis);
+			emit_exit_n(e, s + 1, fw->cost, n + 1);
+		}
+	}
+	patch(e, at);
+	emit_stop(e, s, s + 1, fw->cost, n + 1);
+}
+
 /* x86 jcc (0F 80+cc) for br_cmp's condition after cmp/test eax, ecx. */
 static u8 jcc(u8 cond)
 {
@@ -572,16 +774,22 @@ static u8 jcc(u8 cond)
 	return 0x80 | cc[cond];
 }
 
-/* A branch's defer slots, then the exit to @to; @cycles without the slots. */
+/*
+ * A branch's defer slots, then the exit to @to (a helper call: through the
+ * helper); @cycles without the slots.
+ */
 static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u32 cycles)
 {
-	u32 j;
+	u32 j, ri;
 
 	for (j = 1; j <= d->defer; j++) {
 		emit_simple(e, &d[j]);
 		cycles += d[j].cost;
 	}
-	emit_exit(e, to, cycles);
+	if (helper_call(e->p, d, &ri))
+		emit_helper(e, to, d->imm, ri, cycles);
+	else
+		emit_exit(e, to, cycles);
 }
 
 /* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
@@ -649,28 +857,42 @@ static void emit_head(struct emit *e, u32 i, u8 lmn)
 	op2(e, 0x1e, 0xfa);
 }
 
+/* A memory command or done, not in a slot: it can end a block. */
+static bool terminator(const struct bn_dinsn *d, u8 *lmn)
+{
+	if (d->slot || (d->op != BN_OP_mem_rd && d->op != BN_OP_mem_wr &&
+			d->op != BN_OP_mem_add && d->op != BN_OP_done))
+		return false;
+	need_lm(d, lmn);
+	return true;
+}
+
 /*
- * The block entered at @i: its simple instructions, then the branch that
- * ends it, if one does.  Returns the instructions it covers (< 2: none
- * worth a call).
+ * The block entered at @i: its simple instructions, then the branch (and
+ * for a helper call, the helper) or the memory command or done that ends
+ * it, if one does.  Returns the instructions it covers (0: none worth a
+ * call: fewer than two, or one that goes back to exec_fast after it).
  */
 static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 {
 	const struct bn_dinsn *code = p->code;
-	u32 k = i, cycles = 0;
-	bool br;
+	u32 k = i, cycles = 0, ri;
+	bool br = false, term = false;
 
 	rc_clear(e);		/* control joins at a block's entry */
 	*lmn = 0;
-	while (k < p->len && k - i < BN_NATIVE_MAX && k - i < code[i].run &&
+	while (k < p->len && k - i < BN_NATIVE_MAX - 3 && k - i < code[i].run &&
 	       simple(&code[k])) {
 		need_lm(&code[k], lmn);
 		k++;
 	}
-	br = k < p->len && k - i + 1 + code[k].defer <= BN_NATIVE_MAX && k - i < code[i].run &&
-	     final_branch(p, k, lmn);
-	e->ncur = k - i + (br ? 1 + code[k].defer : 0);
-	if (e->ncur < 2)
+	if (k < p->len && k - i < code[i].run) {
+		br = k - i + 3 + code[k].defer <= BN_NATIVE_MAX && final_branch(p, k, lmn);
+		term = !br && terminator(&code[k], lmn);
+	}
+	e->ncur = k - i + (br ? 1 + code[k].defer + (helper_call(p, &code[k], &ri) ? 2 : 0) :
+			   term ? 1 : 0);
+	if (e->ncur < 2 && !br && !term)
 		return 0;
 	emit_head(e, i, *lmn);
 	for (u32 j = i; j < k; j++) {
@@ -679,6 +901,10 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 	}
 	if (br)
 		emit_branch(e, &code[k], k, cycles);
+	else if (term && code[k].op == BN_OP_done)
+		emit_done(e, &code[k], k, cycles);
+	else if (term)
+		emit_mem(e, &code[k], k, cycles);
 	else
 		emit_exit(e, k, cycles);
 	return e->ncur;

@@ -473,29 +473,42 @@ int bn_native_build(struct bn_prog *p);
 void bn_native_free(struct bn_prog *p);
 
 /*
- * Run translated blocks from @fn (native.c says how they run): the index to
- * go on from; their cycles in *@cycles; *@budget less their instructions.
- * The asm names every register the host code writes, so the interpreter
- * keeps its state in the others across the call; the call skips the red
- * zone.
+ * Run translated blocks from @fn (native.c says how they run) for thread
+ * @t of @f: the index to go on from in the low 32 bits, a stop status in
+ * the high ones (0: go on there; BN_STEP_SLEEP: the thread sleeps, the
+ * instruction before ran; BN_STEP_STALL, BN_STEP_FAULT: the memory command
+ * or helper there did not run; BN_NATIVE_DONE: `done` there ran); the
+ * cycles since f->now was last brought up to date in *@cycles (the host
+ * code adds its cycles to f->now before it calls the simulator);
+ * *@budget less their instructions, *@lmroom what is left of the lm room.
+ * The asm names every register the host code and the functions it calls
+ * may change (it keeps rdi, rsi, r8..r11 across those calls), so the
+ * interpreter keeps its state in the others; the call skips the red zone.
  */
-static inline __attribute__((always_inline)) u32 bn_native_run(const u8 *fn, struct bn_thr *t,
-							       u8 *lm, u32 lmroom, u64 *cycles,
+#define BN_NATIVE_DONE	4
+
+static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, struct bn_fpc *f,
+							       struct bn_thr *t, u8 *lm,
+							       u32 *lmroom, u64 *cycles,
 							       u32 *budget)
 {
 #if defined(__x86_64__)
 	register u64 c asm("r8") = 0;
 	register u64 b asm("r9") = *budget;
-	register u64 room asm("r10") = lmroom;
-	u64 idx;
+	register u64 room asm("r10") = *lmroom;
+	register struct bn_fpc *fr asm("r11") = f;
+	u64 rv;
 
 	asm volatile("lea -128(%%rsp), %%rsp\n\tcall *%[fn]\n\tlea 128(%%rsp), %%rsp"
-		     : "=a"(idx), "+r"(c), "+r"(b)
-		     : [fn] "r"(fn), "D"(t), "S"(lm), "r"(room)
-		     : "rcx", "rdx", "memory", "cc");
+		     : "=a"(rv), "+r"(c), "+r"(b), "+r"(room)
+		     : [fn] "r"(fn), "D"(t), "S"(lm), "r"(fr)
+		     : "rcx", "rdx", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
+		       "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+		       "xmm13", "xmm14", "xmm15");
 	*cycles = c;
 	*budget = (u32)b;
-	return (u32)idx;
+	*lmroom = (u32)room;
+	return rv;
 #else
 	__builtin_unreachable();	/* no blocks are built */
 #endif

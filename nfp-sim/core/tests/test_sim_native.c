@@ -3,9 +3,11 @@
  * Translated straight runs (native.c) against the interpreter: random
  * programs of the instructions the translation takes (every operand kind,
  * the shifter, compare-and-branch on every condition, br.al, call, defer
- * slots; flags written where later instructions read them), some with a
- * small lm room or a pending xfer-in read so that blocks must fall back,
- * run on a NIC with host code and on one that interprets.  Everything the
+ * slots; flags written where later instructions read them; memory commands
+ * that sleep, signal, stall on a full queue or fault; helper calls, one
+ * that sleeps on a hash map), some with a small lm room or a pending
+ * xfer-in read so that blocks must fall back, run on a NIC with host code
+ * and on one that interprets.  Everything the
  * program can leave behind is compared: the GPRs of both banks and LM words
  * (written into the packet), the verdict, a fault and its reason, cycles
  * and instruction counts; the flags at the end are read too.
@@ -175,15 +177,54 @@ static void flags(struct tprog *p)
 }
 
 /*
- * Random instructions, forward branches with 0..2 defer slots and calls
- * (with slots) of a subroutine after done that returns with rtn; then
- * everything dumped into the packet.
+ * A memory command on the packet (its address in a29) or an LM word, a
+ * read into xfer-in 8..15 (the random operands read 0..3: a read still in
+ * flight there makes the interpreter fault, and blocks fall back), a
+ * write, or an add; swapping, or raising signal 1 that a ctx_wait may
+ * collect.  Now and then one at address 0: a fault.
+ */
+static void rand_mem(struct tprog *p)
+{
+	static const u8 ops[] = { BN_OP_mem_rd, BN_OP_mem_wr, BN_OP_mem_add };
+	u8 op = ops[rnd(3)], swap = rnd(2);
+	u32 bytes = op == BN_OP_mem_add ? 4u << rnd(2) : 4 * (1 + rnd(4));
+	u8 xfer = op == BN_OP_mem_rd ? rnd(2) ? 8 + rnd(5) : rnd(4) : rnd(8);
+
+	if (rnd(24) == 0)
+		E(p, a_mem(op, BN_TGT_CTM, N, IM(0), xfer, bytes, 1, swap));
+	else if (rnd(4) == 0)
+		E(p, a_mem(op, BN_TGT_LM, AR(30), IM(8 * rnd(4)), xfer, bytes, 1, swap));
+	else
+		E(p, a_mem(op, BN_TGT_CTM, AR(29), IM(8 * rnd(8)), xfer, bytes, 1, swap));
+	if (!swap && rnd(3) == 0)
+		E(p, a_wait(1 << 1));
+}
+
+/* R1 = map 0 (a hash map: the lookup sleeps), R2 = lm[0]'s address: the key. */
+static void E_lookup(struct tprog *p)
+{
+	u32 i = E(p, a_immed(RR(BN_ABI_GPR_LO(1)), 0, 0, 0));
+
+	RL(p, i, BN_RELOC_MAP_ID, 0);
+	E(p, a_immed(RR(BN_ABI_GPR_HI(1)), 0, 0, 0));
+	E(p, a_csr_rd(RR(BN_ABI_GPR_LO(2)), BN_CSR_LM_FP_ADDR));
+	E(p, a_immed(RR(BN_ABI_GPR_HI(2)), 0, 0, 0));
+	E_helper(p, BN_FW_MAP_LOOKUP);
+}
+
+/*
+ * Random instructions, memory commands, helper calls, forward branches
+ * with 0..2 defer slots and calls (with slots) of a subroutine after done
+ * that returns with rtn; then everything dumped into the packet.
  */
 static void gen(struct tprog *p)
 {
 	u32 k, n = 10 + rnd(60), start, sub, end;
 
 	tp_init(p, BN_PROG_XDP);
+	tp_add_map(p, BPF_MAP_TYPE_HASH, 4, 8, 16);
+	E(p, a_csr_rd(AR(29), BN_CSR_CTX(0)));
+	E(p, a_csr_rd(AR(30), BN_CSR_LM_FP_ADDR));
 	for (k = 0; k < 8; k++) {
 		E_ld32(p, RR(k), rnd(2) ? rnd(0xffffffff) : rnd(300));
 		if (rnd(2))
@@ -214,6 +255,19 @@ static void gen(struct tprog *p)
 			E_br(p, rand_branch(to, defer));
 		} else if (rnd(16) == 0 && left > defer + 1) {
 			E_br(p, a_call(RR(28), defer, sub));
+		} else if (rnd(10) == 0 && left > 2) {
+			rand_mem(p);
+			continue;
+		} else if (rnd(24) == 0 && left > 5) {
+			switch (rnd(5)) {
+			case 0: E_lookup(p); break;
+			case 1: E_helper(p, BN_FW_KTIME); break;
+			case 2:		/* the link elsewhere: the stub's rtn goes where a28 says */
+				RL(p, E(p, a_call(RR(5), 0, 0)), BN_RELOC_HELPER, BN_FW_PRANDOM);
+				break;
+			default: E_helper(p, BN_FW_PRANDOM); break;
+			}
+			continue;
 		} else {
 			E(p, rand_insn());
 			continue;
@@ -234,13 +288,42 @@ static void gen(struct tprog *p)
 	E(p, a_rtn(AR(28), 0));
 }
 
+/* The hash map of each NIC that gen()'s lookups get as their map 0. */
+static struct {
+	struct bn_sim *sim;
+	u32 id;
+} maps[2];
+
+static u32 map_of(struct bn_sim *sim)
+{
+	struct bn_image_map m = { .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8,
+				  .max_entries = 16 };
+	char err[128];
+	u32 i;
+
+	for (i = 0; i < 2 && maps[i].sim; i++)
+		if (maps[i].sim == sim)
+			return maps[i].id;
+	if (i == 2 || bn_sim_map_create(sim, &m, &maps[i].id, err, sizeof(err))) {
+		printf("map: %s\n", i == 2 ? "more than two NICs" : err);
+		exit(1);
+	}
+	maps[i].sim = sim;
+	return maps[i].id;
+}
+
 /* Load @p and run a 512-byte packet: the result, the frame after it in @out. */
 static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
 {
 	struct bn_sim_result r;
+	u32 id = map_of(sim);
 
-	if (!t_load(sim, p, &r))
+	memset(&r, 0, sizeof(r));
+	if (tp_load(sim, p, &id, p->nmaps)) {
+		printf("load failed: %s\n", t_err);
+		r.fault = 2;
 		return r;
+	}
 	*nat = sim->prog->nat != NULL;
 	r = t_run(sim, 512);
 	if (r.fault_msg[0] == '!')	/* bn_sim_run_one() refused */
@@ -366,6 +449,51 @@ static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 	CHECK(!bad, "watchdog in loops of translated blocks: %u of 119 differ", bad);
 }
 
+/*
+ * More memory commands in flight than a thread may have: the one past
+ * BN_MAX_INFLIGHT stalls, in host code as in the interpreter, and issues
+ * again when the oldest lands; reads, writes and adds, alone in their
+ * blocks or after simple instructions.
+ */
+static void test_stall(struct bn_sim *nat, struct bn_sim *interp)
+{
+	static const u8 ops[] = { BN_OP_mem_wr, BN_OP_mem_add, BN_OP_mem_rd };
+	static u8 out_n[4096], out_i[4096];
+	static struct tprog p;
+	u32 k, v, bad = 0, n = 0;
+	bool tn, ti;
+
+	for (v = 0; v < 6; v++) {
+		struct bn_sim_result a, b;
+
+		tp_init(&p, BN_PROG_XDP);
+		E(&p, a_csr_rd(AR(29), BN_CSR_CTX(0)));
+		for (k = 0; k < BN_MAX_INFLIGHT + 4; k++) {
+			if (v & 1)
+				E(&p, a_alu(BN_OP_add, RR(1), AR(1), IM(k)));
+			E(&p, a_mem(ops[v / 2], BN_TGT_CTM, AR(29), IM(8 * (k % 8)),
+				    ops[v / 2] == BN_OP_mem_rd ? 8 + k % 4 : k % 8, 4, 1, 0));
+		}
+		E(&p, a_wait(1 << 1));
+		dump(&p);
+		E_ld32(&p, AR(0), 2);
+		E(&p, a_done(AR(0)));
+		a = run(nat, &p, out_n, &tn);
+		b = run(interp, &p, out_i, &ti);
+		n++;
+		if (!tn || a.fault || b.fault || a.cycles != b.cycles || a.insns != b.insns ||
+		    a.out_len != b.out_len || memcmp(out_n, out_i, a.out_len)) {
+			if (bad++ < 3)
+				printf("  %s x%u: native %llu cycles %llu insns '%s', interpreted %llu "
+				       "%llu '%s'\n", bn_isa[ops[v / 2]].name, BN_MAX_INFLIGHT + 4,
+				       (unsigned long long)a.cycles, (unsigned long long)a.insns,
+				       a.fault_msg, (unsigned long long)b.cycles,
+				       (unsigned long long)b.insns, b.fault_msg);
+		}
+	}
+	CHECK(!bad, "a full command queue stalls the thread: %u of %u programs differ", bad, n);
+}
+
 int main(void)
 {
 	struct bn_sim_params prm;
@@ -414,6 +542,7 @@ int main(void)
 	test_cmp_flags(nat, interp);
 	test_regcache(nat, interp);
 	test_watchdog(nat, interp);
+	test_stall(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
 	return t_done();
