@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nicsim_int.h"
+#include "sem.h"		/* bn_cond_tab */
 
 #if defined(__x86_64__)
 #include <sys/mman.h>
@@ -293,6 +294,7 @@ static bool simple_op(const struct bn_dinsn *d)
 	case BN_OP_mov: case BN_OP_not: case BN_OP_lsl: case BN_OP_lsr:
 	case BN_OP_asr: case BN_OP_dshf: case BN_OP_mul: case BN_OP_mulh:
 	case BN_OP_immed: case BN_OP_immed_hi: case BN_OP_ld_field:
+	case BN_OP_addc: case BN_OP_subc: case BN_OP_rsubc: case BN_OP_udiv: case BN_OP_umod:
 		return true;
 	case BN_OP_csr_rd:
 		return csr_simple(d->imm);
@@ -347,7 +349,8 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 
 	if (d->slot)
 		return false;
-	if (d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) {	/* it writes the flags */
+	if ((d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) || d->op == BN_OP_br_cmpc) {
+		/* it writes the flags */
 		if (d->cond > BN_COND_AL)
 			return false;
 		need_lm(d, &n);
@@ -398,10 +401,59 @@ static void fl_store(struct emit *e, enum fl_kind k)
 	mem(e, RAX, RDI, offsetof(struct bn_thr, fl));
 }
 
+/*
+ * The same for a chained operation (addc, subc, rsubc, br_cmpc), with the
+ * flags before it in dl: Z only if it was set before (ZP).  Leaves the new
+ * flags in al.
+ */
+static void fl_chain(struct emit *e, enum fl_kind k)
+{
+	op3(e, 0x0f, 0x94, rr(0, RAX));		/* setz al */
+	op3(e, 0x0f, 0x98, rr(0, RCX));		/* sets cl */
+	if (k != FL_LOGIC) {
+		op3(e, 0x0f, k == FL_ADD ? 0x92 : 0x93, rr(0, 5));	/* setc/setnc ch */
+		op3(e, 0x0f, 0x90, rr(0, 4));	/* seto ah */
+	}
+	op3(e, 0xc0, rr(5, RDX), 3);		/* shr dl, 3: ZP */
+	op2(e, 0x20, rr(RDX, RAX));		/* and al, dl */
+	op3(e, 0xc0, rr(4, RAX), 3);		/* shl al, 3 */
+	op3(e, 0xc0, rr(4, RCX), 2);		/* shl cl, 2 */
+	op2(e, 0x08, rr(RCX, RAX));		/* or al, cl */
+	if (k != FL_LOGIC) {
+		op2(e, 0x00, rr(5, 5));		/* add ch, ch */
+		op2(e, 0x08, rr(5, RAX));	/* or al, ch */
+		op2(e, 0x08, rr(4, RAX));	/* or al, ah */
+	}
+	b1(e, 0x88);				/* mov [rdi + fl], al */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, fl));
+}
+
+/* edx = the flags (t->fl), for a chained operation that writes them */
+static void load_fl(struct emit *e)
+{
+	op2(e, 0x0f, 0xb6);			/* movzx edx, byte [rdi + fl] */
+	mem(e, RDX, RDI, offsetof(struct bn_thr, fl));
+	e->rc[RDX].n = 0;
+}
+
+/* x86 CF = the C flag (bit 1 of t->fl, or of edx when @in_edx) */
+static void carry_in(struct emit *e, bool in_edx)
+{
+	if (in_edx) {
+		op2(e, 0x0f, 0xba);		/* bt edx, 1 */
+		op2(e, rr(4, RDX), 1);
+		return;
+	}
+	op2(e, 0x0f, 0xba);			/* bt dword [rdi + fl], 1 */
+	mem(e, 4, RDI, offsetof(struct bn_thr, fl));
+	b1(e, 1);
+}
+
 static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 {
 	/* the general form writes the flags of the rows that set them */
 	bool flags = general(d) && (bn_isa[d->op].flags & BN_IF_SETCC);
+	bool chain = d->op == BN_OP_addc || d->op == BN_OP_subc || d->op == BN_OP_rsubc;
 	enum fl_kind fk = FL_LOGIC;
 	int res = RAX;
 
@@ -463,6 +515,43 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		shift_imm(e, 5, RDX, d->shamt, true);	/* shr rdx, shamt */
 		res = RDX;
 		break;
+	case BN_OP_udiv:		/* B ? A / B : 0 */
+	case BN_OP_umod:		/* B ? A % B : A */
+		load_a(e, d, RAX);
+		load_b(e, d, false);
+		op2(e, 0x85, rr(RCX, RCX));	/* test ecx, ecx */
+		op2(e, 0x74, 6);		/* jz: over xor, div and jmp or mov */
+		op2(e, 0x31, rr(RDX, RDX));	/* xor edx, edx */
+		op2(e, 0xf7, rr(6, RCX));	/* div ecx */
+		if (d->op == BN_OP_umod) {
+			op2(e, 0x89, rr(RDX, RAX));	/* mov eax, edx */
+			break;
+		}
+		op2(e, 0xeb, 2);		/* jmp over the xor */
+		op2(e, 0x31, rr(RAX, RAX));	/* xor eax, eax */
+		break;
+	case BN_OP_addc:		/* A + B + C */
+	case BN_OP_subc:		/* A - B - !C */
+	case BN_OP_rsubc:		/* B - A - !C */
+		load_a(e, d, RAX);
+		load_b(e, d, false);
+		if (flags)
+			load_fl(e);
+		carry_in(e, flags);
+		if (d->op == BN_OP_addc) {
+			op2(e, 0x11, rr(RCX, RAX));	/* adc eax, ecx */
+			fk = FL_ADD;
+			break;
+		}
+		b1(e, 0xf5);			/* cmc: x86 borrows !C */
+		if (d->op == BN_OP_subc) {
+			op2(e, 0x19, rr(RCX, RAX));	/* sbb eax, ecx */
+		} else {
+			op2(e, 0x19, rr(RAX, RCX));	/* sbb ecx, eax */
+			res = RCX;
+		}
+		fk = FL_SUB;
+		break;
 	case BN_OP_mulh:		/* (u64)A * B >> 32 */
 		load_a(e, d, RAX);
 		load_b(e, d, false);
@@ -496,8 +585,12 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		return;
 	if (fk == FL_LOGIC)		/* Z, N of the result; C = V = 0 */
 		op2(e, 0x85, rr(res, res));	/* test res, res */
-	fl_set(e, fk);
-	fl_store(e, fk);
+	if (chain) {
+		fl_chain(e, fk);
+	} else {
+		fl_set(e, fk);
+		fl_store(e, fk);
+	}
 	rc_clear(e);			/* al, cl, dl, ah */
 }
 
@@ -792,11 +885,44 @@ static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u3
 		emit_exit(e, to, cycles);
 }
 
+/*
+ * br_cmpc's flags (bn_cmp_flags(), chained: A - B - !C, or A & B for
+ * SET/CLR; Z only if it was set) from eax and ecx into t->fl; then, unless
+ * @cond is AL, ecx & (1 << cond) says whether the branch is taken (the
+ * interpreter's condition table, indexed by the new flags).
+ */
+static void emit_cmpc(struct emit *e, const struct bn_dinsn *d, u8 cond)
+{
+	u64 tab = (u64)(uintptr_t)bn_cond_tab;
+
+	load_fl(e);
+	if (cond == BN_COND_SET || cond == BN_COND_CLR) {
+		op2(e, 0x85, rr(RCX, RAX));	/* test eax, ecx */
+		fl_chain(e, FL_LOGIC);
+	} else {
+		carry_in(e, true);
+		b1(e, 0xf5);			/* cmc */
+		op2(e, 0x19, rr(RCX, RAX));	/* sbb eax, ecx */
+		fl_chain(e, FL_SUB);
+	}
+	rc_clear(e);
+	if (cond == BN_COND_AL)
+		return;
+	op3(e, 0x0f, 0xb6, rr(RAX, RAX));	/* movzx eax, al */
+	op2(e, 0x48, 0xb9);			/* mov rcx, bn_cond_tab */
+	put(e, &tab, 8);
+	op3(e, 0x0f, 0xb7, 0x0c);		/* movzx ecx, word [rcx + rax * 2] */
+	b1(e, 0x41);
+	op2(e, 0xf7, rr(0, RCX));		/* test ecx, 1 << cond */
+	b4(e, 1u << cond);
+}
+
 /* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
-	/* br_cmp but in its no-flags form: the flags are written */
-	bool flags = d->op == BN_OP_br_cmp && (d->x >> 8) != (BN_X_COND >> 8);
+	/* br_cmp but in its no-flags form, br_cmpc: the flags are written */
+	bool flags = (d->op == BN_OP_br_cmp && (d->x >> 8) != (BN_X_COND >> 8)) ||
+		     d->op == BN_OP_br_cmpc;
 	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
 	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
 	struct rcache saved[3];
@@ -813,6 +939,17 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	}
 	load_a(e, d, RAX);
 	load_b(e, d, true);
+	if (d->op == BN_OP_br_cmpc) {
+		emit_cmpc(e, d, cond);
+		flags = false;		/* written */
+		if (cond == BN_COND_AL) {
+			emit_slots_exit(e, d, d->target, cycles + d->tcost);
+			return;
+		}
+		memcpy(saved, e->rc, sizeof(saved));
+		op2(e, 0x0f, 0x85);	/* jnz: the condition holds */
+		goto paths;
+	}
 	if (cond == BN_COND_SET || cond == BN_COND_CLR)
 		op2(e, 0x85, rr(RCX, RAX));	/* test eax, ecx */
 	else
@@ -830,6 +967,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		return;
 	}
 	op2(e, 0x0f, jcc(cond));
+paths:
 	at = e->n;
 	b4(e, 0);
 	if (flags)

@@ -62,7 +62,8 @@ static const u8 alu_ops[] = {
 	BN_OP_add, BN_OP_sub, BN_OP_rsub, BN_OP_and, BN_OP_andn, BN_OP_or, BN_OP_xor,
 	BN_OP_mov, BN_OP_not, BN_OP_lsl, BN_OP_lsr, BN_OP_asr, BN_OP_dshf, BN_OP_mul,
 	BN_OP_mulh, BN_OP_immed, BN_OP_immed_hi, BN_OP_ld_field, BN_OP_nop, BN_OP_csr_rd,
-	/* interpreted: they read the flags, so the ones before write theirs */
+	BN_OP_udiv, BN_OP_umod,
+	/* chained: they read C (and Z), so the ones before write the flags */
 	BN_OP_addc, BN_OP_subc, BN_OP_rsubc,
 };
 
@@ -119,18 +120,21 @@ static u64 rand_insn(void)
 }
 
 /*
- * A forward branch: compare-and-branch, br.al, or (flags read: the
- * instructions before it keep theirs) br on a condition; @defer slots.
+ * A forward branch: compare-and-branch, a chained one (br_cmpc: it reads
+ * C and Z), br.al, or (flags read: the instructions before it keep theirs)
+ * br on a condition; @defer slots.
  */
 static u64 rand_branch(u32 target, u8 defer)
 {
 	for (;;) {
 		const char *why;
 		u64 w;
-		struct bn_ucode u = uc(rnd(6) ? BN_OP_br_cmp : BN_OP_br);
+		static const u8 ops[] = { BN_OP_br_cmp, BN_OP_br_cmp, BN_OP_br_cmp, BN_OP_br_cmp,
+					  BN_OP_br_cmpc, BN_OP_br };
+		struct bn_ucode u = uc(ops[rnd(ARRAY_SIZE(ops))]);
 
 		u.cond = rnd(6) ? rnd(BN_COND_AL + 1) : BN_COND_AL;
-		if (u.op == BN_OP_br_cmp) {
+		if (u.op != BN_OP_br) {
 			u.srca = opnd_a();
 			u.srcb = opnd_b();
 		}
