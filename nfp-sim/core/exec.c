@@ -337,6 +337,7 @@ static int exec_native(struct bn_fpc *f, struct bn_thr *t)
 	t->budget = budget;
 	switch (rv >> 32) {
 	case 0:
+	case BN_NATIVE_INTERP:
 		return BN_RUN_INTERP;
 	case BN_STEP_SLEEP:
 		return BN_RUN_SLEEP;

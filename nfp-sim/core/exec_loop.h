@@ -208,6 +208,10 @@ l_native: {
 	now = f->now + c_;
 	in = code + (u32)rv_;
 	if (unlikely(rv_ >> 32)) {
+		if (rv_ >> 32 == BN_NATIVE_INTERP) {
+			budget--;	/* as DISPATCH() counts it */
+			goto *(&&l_oob + ops[in->x]);
+		}
 		if (rv_ >> 32 == BN_NATIVE_DONE)
 			goto done;
 		if (rv_ >> 32 == BN_STEP_FAULT)

@@ -81,6 +81,7 @@ struct emit {
 	struct fix *fix;
 	u32 nfix, capfix;
 	size_t *chain;		/* chained entry of each block */
+	u64 *tab;		/* bn_prog.nat_tab, filled once the code is in place */
 };
 
 static void put(struct emit *e, const void *v, size_t n)
@@ -349,6 +350,8 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 
 	if (d->slot)
 		return false;
+	if (d->op == BN_OP_rtn)		/* no slots, the link a register or constant */
+		return !d->defer && d->ak != BN_K_LM && d->ak != BN_K_XIN;
 	if ((d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) || d->op == BN_OP_br_cmpc) {
 		/* it writes the flags */
 		if (d->cond > BN_COND_AL)
@@ -613,7 +616,7 @@ static void emit_exit_n(struct emit *e, u32 idx, u32 cycles, u32 n)
 	b4(e, cycles);
 	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, imm32 */
 	b4(e, n);
-	if (!e->nn || idx >= e->p->len || !e->nn[idx]) {
+	if (!e->nn || idx >= e->p->ncode || !e->nn[idx]) {
 		emit_ret(e, idx);
 		return;
 	}
@@ -684,27 +687,25 @@ static void emit_sync(struct emit *e, u32 cycles)
 }
 
 /*
- * Call @fn(f, t, ...), the arguments after t already in rdx, ecx, r8d by
- * @args_set (false: a and b still in eax and ecx: memory commands), with
- * the host code's registers kept: rdi, rsi, r8..r11 pushed on a 16-byte
- * aligned stack (rbp keeps the caller's rsp), eax the status after.
+ * Call @fn(f, t, ...) after emit_sync() (r8 is 0), the argument after t
+ * already in edx, or with @ab a and b in eax and ecx (memory commands: in
+ * and them as the third to fifth), with the host code's registers kept:
+ * rdi, rsi, r9..r11 pushed (the host code runs with rsp 8 below a 16-byte
+ * boundary, bn_native_run(): five pushes align it for the call), r8 zeroed
+ * again after; eax is the status.
  */
 static void emit_ccall(struct emit *e, const void *fn, bool ab)
 {
 	static const u8 save[] = {
-		0x55,				/* push rbp */
-		0x48, 0x89, 0xe5,		/* mov rbp, rsp */
-		0x48, 0x83, 0xe4, 0xf0,		/* and rsp, -16 */
 		0x57, 0x56,			/* push rdi; push rsi */
-		0x41, 0x50, 0x41, 0x51,		/* push r8; push r9 */
-		0x41, 0x52, 0x41, 0x53,		/* push r10; push r11 */
+		0x41, 0x51, 0x41, 0x52,		/* push r9; push r10 */
+		0x41, 0x53,			/* push r11 */
 	};
 	static const u8 restore[] = {
 		0x41, 0x5b, 0x41, 0x5a,		/* pop r11; pop r10 */
-		0x41, 0x59, 0x41, 0x58,		/* pop r9; pop r8 */
+		0x41, 0x59,			/* pop r9 */
 		0x5e, 0x5f,			/* pop rsi; pop rdi */
-		0x48, 0x89, 0xec,		/* mov rsp, rbp */
-		0x5d,				/* pop rbp */
+		0x45, 0x31, 0xc0,		/* xor r8d, r8d */
 	};
 	u64 a = (u64)(uintptr_t)fn;
 
@@ -917,6 +918,46 @@ static void emit_cmpc(struct emit *e, const struct bn_dinsn *d, u8 cond)
 	b4(e, 1u << cond);
 }
 
+/*
+ * rtn at @i (no slots): to the code index of the address in its A operand
+ * through bn_prog.nat_tab, the chained entry of the block there (or back
+ * to exec_fast when none); an address outside the image (a stub, or none
+ * at all) goes back to exec_fast, whose handler runs the rtn
+ * (BN_NATIVE_INTERP), with the block's instructions before it counted.
+ */
+static void emit_rtn(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
+{
+	u64 tab = (u64)(uintptr_t)e->tab;
+	size_t at;
+
+	load_a(e, d, RAX);
+	b1(e, 0x2d);				/* sub eax, BN_LOAD_BASE */
+	b4(e, BN_LOAD_BASE);
+	b1(e, 0x3d);				/* cmp eax, len */
+	b4(e, e->p->len);
+	op2(e, 0x0f, 0x83);			/* jae: not in the image */
+	b4(e, 0);
+	at = e->n - 4;
+	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, cycles */
+	b4(e, cycles + d->tcost);
+	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, n */
+	b4(e, e->ncur);
+	op2(e, 0x48, 0xb9);			/* mov rcx, nat_tab */
+	put(e, &tab, 8);
+	op2(e, 0x48, 0x8b);			/* mov rcx, [rcx + rax * 8] */
+	op2(e, 0x0c, 0xc1);
+	op3(e, 0x48, 0x85, rr(RCX, RCX));	/* test rcx, rcx */
+	op2(e, 0x74, 2);			/* jz: no block there */
+	op2(e, 0xff, rr(4, RCX));		/* jmp rcx */
+	b1(e, 0xc3);				/* ret: eax is the index */
+	patch(e, at);
+	op3(e, 0x49, 0x81, rr(0, 0));
+	b4(e, cycles);
+	op3(e, 0x41, 0x81, rr(5, 1));
+	b4(e, e->ncur - 1);
+	emit_ret_st(e, i, BN_NATIVE_INTERP);
+}
+
 /* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
@@ -929,6 +970,10 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	size_t at;
 	s32 rel;
 
+	if (d->op == BN_OP_rtn) {
+		emit_rtn(e, d, i, cycles);
+		return;
+	}
 	if (d->op == BN_OP_call) {	/* WD(IMM): the return address */
 		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
 		write_d(e, d, RAX);
@@ -1024,7 +1069,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 		need_lm(&code[k], lmn);
 		k++;
 	}
-	if (k < p->len && k - i < code[i].run) {
+	if (k < p->ncode && k - i < code[i].run) {
 		br = k - i + 3 + code[k].defer <= BN_NATIVE_MAX && final_branch(p, k, lmn);
 		term = !br && terminator(&code[k], lmn);
 	}
@@ -1068,6 +1113,10 @@ static u8 *entries(const struct bn_prog *p)
 		if (d->op == BN_OP_call && bn_pc_to_index(p, d->imm, &t) && t < p->len)
 			ent[t] = 1;
 	}
+	/* a helper's rtn: a thread that slept in the helper goes on there */
+	for (i = p->len + 1; i < p->ncode; i++)
+		if (p->code[i].op == BN_OP_rtn)
+			ent[i] = 1;
 	return ent;
 }
 
@@ -1080,7 +1129,7 @@ static int emit_all(struct emit *e, struct bn_prog *p, const u8 *ent)
 	u32 i, n;
 	u8 lmn;
 
-	for (i = 0; i < p->len; i++) {
+	for (i = 0; i < p->ncode; i++) {
 		size_t at = e->n;
 
 		if (!ent[i])
@@ -1101,14 +1150,15 @@ static int emit_all(struct emit *e, struct bn_prog *p, const u8 *ent)
 int bn_native_build(struct bn_prog *p)
 {
 	struct emit e = { .p = p };
-	u8 *ent = entries(p), *nn = calloc(p->len + 1, 1), *m;
+	u8 *ent = entries(p), *nn = calloc(p->ncode, 1), *m;
 	u32 i;
 	s32 h = bn_exec_handler(BN_X_NATIVE);
 
-	e.chain = calloc(p->len + 1, sizeof(*e.chain));
-	if (!ent || !nn || !e.chain || emit_all(&e, p, ent))
+	e.chain = calloc(p->ncode, sizeof(*e.chain));
+	e.tab = calloc(p->ncode, sizeof(*e.tab));
+	if (!ent || !nn || !e.chain || !e.tab || emit_all(&e, p, ent))
 		goto nomem;
-	for (i = 0; i < p->len; i++)
+	for (i = 0; i < p->ncode; i++)
 		nn[i] = p->code[i].nn;
 	e.n = 0;
 	e.nn = nn;
@@ -1120,14 +1170,19 @@ int bn_native_build(struct bn_prog *p)
 		memcpy(e.b + e.fix[i].at, &rel, 4);
 	}
 	free(ent);
-	free(nn);
-	free(e.chain);
 	free(e.fix);
 	if (!e.n) {
+		free(nn);
+		free(e.chain);
+		free(e.tab);
 		free(e.b);
 		return 0;
 	}
 	m = mmap(NULL, e.n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (i = 0; m != MAP_FAILED && i < p->ncode; i++)
+		e.tab[i] = nn[i] ? (u64)(uintptr_t)(m + e.chain[i]) : 0;
+	free(nn);
+	free(e.chain);
 	if (m == MAP_FAILED)
 		goto interpret;
 	memcpy(m, e.b, e.n);
@@ -1138,7 +1193,8 @@ int bn_native_build(struct bn_prog *p)
 	free(e.b);
 	p->nat = m;
 	p->nat_len = e.n;
-	for (i = 0; i < p->len; i++)
+	p->nat_tab = e.tab;
+	for (i = 0; i < p->ncode; i++)
 		if (p->code[i].nn)
 			p->code[i].hoff = h;
 	return 0;
@@ -1150,7 +1206,8 @@ nomem:
 	free(e.fix);
 interpret:
 	free(e.b);
-	for (i = 0; i < p->len; i++)
+	free(e.tab);
+	for (i = 0; i < p->ncode; i++)
 		p->code[i].nn = 0;
 	return -errno;
 }
@@ -1159,7 +1216,9 @@ void bn_native_free(struct bn_prog *p)
 {
 	if (p->nat)
 		munmap(p->nat, p->nat_len);
+	free(p->nat_tab);
 	p->nat = NULL;
+	p->nat_tab = NULL;
 }
 
 #else	/* not x86-64: everything is interpreted */

@@ -247,6 +247,7 @@ struct bn_prog {
 	struct bn_dinsn *code;
 	u8 *nat;		/* translated blocks (native.c), NULL: none */
 	size_t nat_len;
+	u64 *nat_tab;		/* by code index: its block's chained entry (rtn), or 0 */
 	u64 *words;		/* relocated words, for tracing */
 	u32 nmaps;
 	struct bn_map **maps;
@@ -482,10 +483,15 @@ void bn_native_free(struct bn_prog *p);
  * code adds its cycles to f->now before it calls the simulator);
  * *@budget less their instructions, *@lmroom what is left of the lm room.
  * The asm names every register the host code and the functions it calls
- * may change (it keeps rdi, rsi, r8..r11 across those calls), so the
- * interpreter keeps its state in the others; the call skips the red zone.
+ * may change (it keeps rdi, rsi, r9..r11 across those calls), so the
+ * interpreter keeps its state in the others; the call skips the red zone
+ * and enters the host code with the stack as a function call would
+ * (16-byte aligned before the call), so the host code knows its alignment
+ * when it calls the simulator.  BN_NATIVE_INTERP: the interpreter runs
+ * the instruction there itself (an rtn the host code does not follow).
  */
-#define BN_NATIVE_DONE	4
+#define BN_NATIVE_DONE		4
+#define BN_NATIVE_INTERP	5
 
 static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, struct bn_fpc *f,
 							       struct bn_thr *t, u8 *lm,
@@ -499,7 +505,9 @@ static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, str
 	register struct bn_fpc *fr asm("r11") = f;
 	u64 rv;
 
-	asm volatile("lea -128(%%rsp), %%rsp\n\tcall *%[fn]\n\tlea 128(%%rsp), %%rsp"
+	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %%rbp\n\tmov %%rsp, %%rbp\n\t"
+		     "and $-16, %%rsp\n\tcall *%[fn]\n\tmov %%rbp, %%rsp\n\tpop %%rbp\n\t"
+		     "lea 128(%%rsp), %%rsp"
 		     : "=a"(rv), "+r"(c), "+r"(b), "+r"(room)
 		     : [fn] "r"(fn), "D"(t), "S"(lm), "r"(fr)
 		     : "rcx", "rdx", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
