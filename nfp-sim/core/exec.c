@@ -335,21 +335,18 @@ static int exec_native(struct bn_fpc *f, struct bn_thr *t)
 	f->now += c;
 	t->pc = (u32)rv;
 	t->budget = budget;
-	switch (rv >> 32) {
-	case 0:
-	case BN_NATIVE_INTERP:
-		return BN_RUN_INTERP;
-	case BN_STEP_SLEEP:
+	if (likely(rv >> 32 == BN_STEP_SLEEP))
 		return BN_RUN_SLEEP;
-	case BN_STEP_STALL:
+	if (rv >> 32 == BN_NATIVE_DONE)
+		return BN_RUN_DONE;
+	if (!(rv >> 32) || rv >> 32 == BN_NATIVE_INTERP)
+		return BN_RUN_INTERP;
+	if (rv >> 32 == BN_STEP_STALL) {
 		t->budget++;	/* it will issue again */
 		return BN_RUN_SLEEP;
-	case BN_NATIVE_DONE:
-		return BN_RUN_DONE;
-	default:
-		t->fault_pc = bn_index_to_pc(p, t->pc);
-		return BN_RUN_FAULT;
 	}
+	t->fault_pc = bn_index_to_pc(p, t->pc);
+	return BN_RUN_FAULT;
 }
 
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)

@@ -439,17 +439,17 @@ static void load_fl(struct emit *e)
 	e->rc[RDX].n = 0;
 }
 
-/* x86 CF = the C flag (bit 1 of t->fl, or of edx when @in_edx) */
+/*
+ * x86 CF = the C flag, bit 1 of t->fl (in edx already when @in_edx).  A
+ * byte load: the flags were most likely just stored as a byte, and a
+ * wider load would wait for that store to reach the cache.
+ */
 static void carry_in(struct emit *e, bool in_edx)
 {
-	if (in_edx) {
-		op2(e, 0x0f, 0xba);		/* bt edx, 1 */
-		op2(e, rr(4, RDX), 1);
-		return;
-	}
-	op2(e, 0x0f, 0xba);			/* bt dword [rdi + fl], 1 */
-	mem(e, 4, RDI, offsetof(struct bn_thr, fl));
-	b1(e, 1);
+	if (!in_edx)
+		load_fl(e);
+	op2(e, 0x0f, 0xba);			/* bt edx, 1 */
+	op2(e, rr(4, RDX), 1);
 }
 
 static void emit_simple(struct emit *e, const struct bn_dinsn *d)

@@ -139,11 +139,12 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 }
 
 /*
- * The next thread to run: round-robin among ready ones, else the first
- * awake.  It reads bn_fpc.st[] and wake[] only; a thread's own struct is
- * touched when it gets a packet.
+ * The next thread to run (its number; -1: none has anything left to do):
+ * round-robin among ready ones, else the first awake.  It reads
+ * bn_fpc.st[] and wake[] only; a thread's own struct is touched when it
+ * gets a packet.
  */
-static struct bn_thr *fpc_pick(struct bn_batch *b, struct bn_fpc *f)
+static int fpc_pick(struct bn_batch *b, struct bn_fpc *f)
 {
 	u64 now = f->now;	/* feeding a thread does not move the clock */
 	u32 i, k = f->cur, n = f->nthr, best = n;
@@ -158,17 +159,17 @@ static struct bn_thr *fpc_pick(struct bn_batch *b, struct bn_fpc *f)
 		}
 		if (f->st[k] == BN_T_READY || f->wake[k] <= now) {
 			f->cur = k;
-			return &f->thr[k];
+			return k;
 		}
 		if (best == n || f->wake[k] < f->wake[best])
 			best = k;
 	}
 	if (best == n)
-		return NULL;
+		return -1;
 	f->idle += f->wake[best] - f->now;
 	f->now = f->wake[best];
 	f->cur = best;
-	return &f->thr[best];
+	return best;
 }
 
 static u64 last_done(const struct bn_thr *t)
@@ -185,13 +186,14 @@ static u64 last_done(const struct bn_thr *t)
 /* Run one thread until it sleeps or ends its packet; false: FPC finished. */
 static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 {
-	struct bn_thr *t = fpc_pick(b, f);
+	int k = fpc_pick(b, f), rc;
+	struct bn_thr *t;
 	u8 *st;
-	int rc;
 
-	if (!t)
+	if (k < 0)
 		return false;
-	st = &f->st[t->idx];
+	t = &f->thr[k];
+	st = &f->st[k];
 	if (*st == BN_T_DRAIN) {
 		bn_pkt_finish(b, f, t, BN_RUN_DONE);
 		return true;
