@@ -295,4 +295,5 @@ void bn_pkt_finish(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, int r
 	f->insns += insns;
 	t->ninfl = 0;
 	f->st[t->idx] = BN_T_IDLE;
+	f->wake[t->idx] = 0;	/* free: the scheduler gives it the next packet */
 }

@@ -140,34 +140,37 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
 
 /*
  * The next thread to run (its number; -1: none has anything left to do):
- * round-robin among ready ones, else the first awake.  It reads
- * bn_fpc.st[] and wake[] only; a thread's own struct is touched when it
- * gets a packet.
+ * round-robin from the one after the last, the first awake, else the one
+ * that wakes first (the first of those in that order), the clock moved
+ * there.  A free thread counts as awake (wake 0) until its FPC has no
+ * packets left for it (BN_WAKE_NEVER); no thread is READY between steps.
+ * It reads bn_fpc.wake[] only.
  */
-static int fpc_pick(struct bn_batch *b, struct bn_fpc *f)
+#define BN_WAKE_NEVER	UINT64_MAX
+
+static int fpc_pick(struct bn_fpc *f)
 {
-	u64 now = f->now;	/* feeding a thread does not move the clock */
-	u32 i, k = f->cur, n = f->nthr, best = n;
+	u64 now = f->now, w, bw = BN_WAKE_NEVER;
+	u32 i, k = f->cur, n = f->nthr;
+	int best = -1;
 
 	for (i = 0; i < n; i++) {
 		if (++k == n)
 			k = 0;
-		if (f->st[k] == BN_T_IDLE) {
-			fpc_feed(b, f, &f->thr[k]);
-			if (f->st[k] == BN_T_IDLE)
-				continue;
-		}
-		if (f->st[k] == BN_T_READY || f->wake[k] <= now) {
+		w = f->wake[k];
+		if (w <= now) {
 			f->cur = k;
 			return k;
 		}
-		if (best == n || f->wake[k] < f->wake[best])
+		if (w < bw) {
+			bw = w;
 			best = k;
+		}
 	}
-	if (best == n)
+	if (best < 0)
 		return -1;
-	f->idle += f->wake[best] - f->now;
-	f->now = f->wake[best];
+	f->idle += bw - now;
+	f->now = bw;
 	f->cur = best;
 	return best;
 }
@@ -186,12 +189,21 @@ static u64 last_done(const struct bn_thr *t)
 /* Run one thread until it sleeps or ends its packet; false: FPC finished. */
 static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 {
-	int k = fpc_pick(b, f), rc;
 	struct bn_thr *t;
+	int k, rc;
 	u8 *st;
 
-	if (k < 0)
-		return false;
+	for (;;) {
+		k = fpc_pick(f);
+		if (k < 0)
+			return false;
+		if (f->st[k] != BN_T_IDLE)
+			break;
+		fpc_feed(b, f, &f->thr[k]);
+		if (f->st[k] != BN_T_IDLE)
+			break;
+		f->wake[k] = BN_WAKE_NEVER;	/* no packet left for it */
+	}
 	t = &f->thr[k];
 	st = &f->st[k];
 	if (*st == BN_T_DRAIN) {
@@ -230,8 +242,10 @@ static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
 	f->next_j = 0;
 	f->packets = f->insns = f->mem_cmds = f->faults = 0;
 	memset(f->actions, 0, sizeof(f->actions));
-	for (k = 0; k < f->nthr; k++)
+	for (k = 0; k < f->nthr; k++) {
 		f->st[k] = BN_T_IDLE;
+		f->wake[k] = 0;
+	}
 }
 
 /* ---- groups of islands ------------------------------------------------------------ */
