@@ -44,11 +44,10 @@ void bn_retire(struct bn_thr *t, u64 now)
  * memcpy() for a command's 1..256 bytes between transfer registers and
  * memory (never overlapping): 8-byte moves, the last one overlapping the
  * one before.  GCC expands a memcpy() of unknown length into rep movsq,
- * whose start-up alone costs more than these few moves (and the loop is
- * kept a loop, not turned back into that memcpy()).
+ * whose start-up alone costs more than these few moves (the empty asm
+ * keeps the loop a loop: GCC would turn it back into that memcpy()).
  */
-static inline __attribute__((optimize("no-tree-loop-distribute-patterns")))
-void cmd_copy(void *dst, const void *src, u32 n)
+static inline void cmd_copy(void *dst, const void *src, u32 n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
@@ -59,6 +58,7 @@ void cmd_copy(void *dst, const void *src, u32 n)
 		for (i = 0; i + 8 < n; i += 8) {
 			memcpy(&v, s + i, 8);
 			memcpy(d + i, &v, 8);
+			asm("" : "+r"(i));
 		}
 		memcpy(&v, s + n - 8, 8);
 		memcpy(d + n - 8, &v, 8);
