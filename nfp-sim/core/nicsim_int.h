@@ -197,7 +197,7 @@ struct bn_fpc {
 	 * What the scheduler reads of each thread, here rather than in the
 	 * threads' own (large) structs: picking the next one touches one
 	 * cache line.  wake[]: the cycle an asleep or draining thread wakes;
-	 * 0 for a free one, UINT64_MAX once no packet is left for it.
+	 * 0 for a free one, never (sched.c) once no packet is left for it.
 	 */
 	u8 st[BN_MAX_THREADS];		/* enum bn_thr_state */
 	u64 wake[BN_MAX_THREADS];

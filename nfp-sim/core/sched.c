@@ -144,35 +144,35 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
  * that wakes first (the first of those in that order), the clock moved
  * there.  A free thread counts as awake (wake 0) until its FPC has no
  * packets left for it (BN_WAKE_NEVER); no thread is READY between steps.
- * It reads bn_fpc.wake[] only.
+ * It reads bn_fpc.wake[] only, and without branches that depend on it
+ * (they mispredict often): the smallest key max(wake, now) << 4 | the
+ * thread's place in round-robin order is the one.
  */
-#define BN_WAKE_NEVER	UINT64_MAX
+#define BN_WAKE_NEVER	(UINT64_MAX >> 4)	/* a clock below 2^60 cycles keeps its key */
 
 static int fpc_pick(struct bn_fpc *f)
 {
-	u64 now = f->now, w, bw = BN_WAKE_NEVER;
+	u64 now = f->now, w, key, bkey = UINT64_MAX;
 	u32 i, k = f->cur, n = f->nthr;
-	int best = -1;
 
 	for (i = 0; i < n; i++) {
 		if (++k == n)
 			k = 0;
 		w = f->wake[k];
-		if (w <= now) {
-			f->cur = k;
-			return k;
-		}
-		if (w < bw) {
-			bw = w;
-			best = k;
-		}
+		key = (w > now ? w : now) << 4 | i;
+		bkey = key < bkey ? key : bkey;
 	}
-	if (best < 0)
+	if ((bkey >> 4) == BN_WAKE_NEVER)
 		return -1;
-	f->idle += bw - now;
-	f->now = bw;
-	f->cur = best;
-	return best;
+	k = f->cur + 1 + (u32)(bkey & 15);
+	if (k >= n)
+		k -= n;
+	f->cur = k;
+	if ((bkey >> 4) > now) {
+		f->idle += (bkey >> 4) - now;
+		f->now = bkey >> 4;
+	}
+	return k;
 }
 
 static u64 last_done(const struct bn_thr *t)
