@@ -4,38 +4,45 @@
  *
  * exec_fast spends most of its time per instruction on dispatch and operand
  * decoding, not on the operation.  At load time, every place where control
- * can enter a sequence of "simple" instructions (ALU, immediates, field
- * loads, context CSR reads in their plain or mixed forms, nop) gets a host
- * function that runs the sequence up to the first instruction that is not
- * simple, or through the branch that ends it (compare-and-branch, br.al,
- * call) and its defer slots when they are simple too.  Where later code
- * reads the flags an instruction writes (the loader's liveness: its general
- * form, a compare not in its no-flags form), the host code writes them.
- * exec_fast calls it from the entry instruction's handler (l_native,
- * exec_loop.h): the function returns the code index to go on from and the
- * cycles the instructions cost (the sum of their fixed costs; a branch's
- * taken or not-taken cost), and the interpreter carries on.
+ * can enter a sequence of "simple" instructions (ALU including divide and
+ * the chained addc/subc/rsubc, immediates, field loads, context CSR reads,
+ * nop) gets a host function that runs the sequence up to the first
+ * instruction that is not simple, or through what ends it: a branch
+ * (compare-and-branch, chained or not, br.al, call, rtn) with its defer
+ * slots when they are simple too, a memory command, or done.  Where later
+ * code reads the flags an instruction writes (the loader's liveness: its
+ * general form, a compare not in its no-flags form), the host code writes
+ * them.  A call of a firmware helper runs the helper (bn_fw_call()) and
+ * the stub's rtn in the block; a memory command calls bn_mem_cmd(), both
+ * after bringing f->now up to date, exactly as the interpreter's STEP()
+ * does; rtn finds its target's block through bn_prog.nat_tab.  The
+ * scheduler calls a block straight from bn_exec() when a thread goes on at
+ * one (exec.c, exec_native()), exec_fast from the entry instruction's
+ * handler (l_native, exec_loop.h): the function returns the code index to
+ * go on from, with a stop status in the high half when the thread sleeps,
+ * stalls, faults or ends its packet (bn_native_run()), and the cycles the
+ * instructions cost since the clock was last brought up to date.
  *
- * What the functions may touch is exactly what the interpreter's handlers
- * of those instructions touch: register-file words of the thread, words of
- * its LM window and its flags; no clock, no memory commands.  The
- * entry handler checks once the lm room the block's lm and xfer-in operands
- * need (nothing inside a block moves lm_fp or starts a read) and the
- * watchdog budget for all of its instructions, and falls back to the
- * interpreter when either is short, so results are the interpreter's, word
- * for word and cycle for cycle (tests/test_sim_native.c and
- * bpf-tests/run-corpus.sh check it).
+ * What the functions touch is exactly what the interpreter's handlers of
+ * those instructions touch: register-file words of the thread, words of
+ * its LM window, its flags, and through the simulator's own functions the
+ * clock, memory and maps.  The entry checks once the lm room the block's
+ * lm and xfer-in operands need (nothing inside a block moves lm_fp; a read
+ * ends its block and leaves no room) and the watchdog budget for all of its
+ * instructions, and falls back to the interpreter when either is short, so
+ * results are the interpreter's, word for word and cycle for cycle
+ * (tests/test_sim_native.c and bpf-tests/run-corpus.sh check it).
  *
  * Host code is written by hand here: Debian 12 packages no C library for
  * run-time code generation (asmjit and xbyak are C++, GNU lightning is not
  * packaged, libgccjit and LLVM take tens of milliseconds per program).  The
  * encoder below knows the two dozen x86-64 forms the translation uses.
- * Host code is entered with a call from exec_fast (bn_native_run(), whose
- * asm says what it clobbers): t in rdi, the thread's lm[0] in rsi, the
- * lm room in r10d (all three kept), the watchdog budget in r9d and 0 in r8;
- * eax, ecx, edx are scratch.  A block adds its cycles to r8 and takes its
- * instructions from r9d, then jumps into the next block when that has one
- * and the budget and lm room it needs (a loop of blocks runs until the
+ * Host code is entered with a call (bn_native_run(), whose asm says what
+ * it clobbers): t in rdi, the thread's lm[0] in rsi, the FPC in r11 (all
+ * three kept), the lm room in r10d, the watchdog budget in r9d and 0 in
+ * r8; eax, ecx, edx are scratch.  A block adds its cycles to r8 and takes
+ * its instructions from r9d, then jumps into the next block when that has
+ * one and the budget and lm room it needs (a loop of blocks runs until the
  * watchdog budget is short), else returns the index to go on from in eax.
  */
 #include <errno.h>
