@@ -194,8 +194,10 @@ lxk_##k##_##name: {					\
  * A translated block (native.c) from here: the lm room its operands need
  * and the watchdog budget for all its instructions (it may run a branch's
  * defer slots, past the straight run) checked once; short of either, this
- * instruction's own handler runs.  The host code runs the block and says
- * where to go on and what it cost.
+ * instruction's own handler runs.  The host code runs the block (and the
+ * blocks it chains into) and says where to go on, what it cost, and why it
+ * stopped if it did: the thread sleeps, stalls, faults or is done, or the
+ * instruction there is the interpreter's to run (bn_native_run()).
  */
 l_native: {
 	u64 c_, rv_;

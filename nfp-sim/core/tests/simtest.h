@@ -255,6 +255,18 @@ static inline u32 E_helper(struct tprog *p, u32 id)
 	return i;
 }
 
+/* R1 = map 0, R2 = address of lm[0] (where the key is); then call @helper. */
+static inline void E_map_call(struct tprog *p, u32 helper)
+{
+	u32 i = E(p, a_immed(RR(BN_ABI_GPR_LO(1)), 0, 0, 0));
+
+	RL(p, i, BN_RELOC_MAP_ID, 0);
+	E(p, a_immed(RR(BN_ABI_GPR_HI(1)), 0, 0, 0));
+	E(p, a_csr_rd(RR(BN_ABI_GPR_LO(2)), BN_CSR_LM_FP_ADDR));
+	E(p, a_immed(RR(BN_ABI_GPR_HI(2)), 0, 0, 0));
+	E_helper(p, helper);
+}
+
 /* Load a 32-bit constant: immed (+ immed_hi); xfer-out through GPR 31. */
 static inline void E_ld32(struct tprog *p, u16 d, u32 v)
 {

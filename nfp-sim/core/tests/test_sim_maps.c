@@ -150,18 +150,6 @@ static void test_ids(void)
 
 /* ---- helpers from a program ------------------------------------------------------------- */
 
-/* R1 = map 0, R2 = address of lm[0] holding @key; then call @helper. */
-static void E_map_call(struct tprog *p, u32 helper)
-{
-	u32 i = E(p, a_immed(RR(BN_ABI_GPR_LO(1)), 0, 0, 0));
-
-	RL(p, i, BN_RELOC_MAP_ID, 0);
-	E(p, a_immed(RR(BN_ABI_GPR_HI(1)), 0, 0, 0));
-	E(p, a_csr_rd(RR(BN_ABI_GPR_LO(2)), BN_CSR_LM_FP_ADDR));
-	E(p, a_immed(RR(BN_ABI_GPR_HI(2)), 0, 0, 0));
-	E_helper(p, helper);
-}
-
 static struct bn_sim_result run_with_map(struct tprog *p, u32 id)
 {
 	struct bn_sim_result r;

@@ -204,18 +204,6 @@ static void rand_mem(struct tprog *p)
 		E(p, a_wait(1 << 1));
 }
 
-/* R1 = map 0 (a hash map: the lookup sleeps), R2 = lm[0]'s address: the key. */
-static void E_lookup(struct tprog *p)
-{
-	u32 i = E(p, a_immed(RR(BN_ABI_GPR_LO(1)), 0, 0, 0));
-
-	RL(p, i, BN_RELOC_MAP_ID, 0);
-	E(p, a_immed(RR(BN_ABI_GPR_HI(1)), 0, 0, 0));
-	E(p, a_csr_rd(RR(BN_ABI_GPR_LO(2)), BN_CSR_LM_FP_ADDR));
-	E(p, a_immed(RR(BN_ABI_GPR_HI(2)), 0, 0, 0));
-	E_helper(p, BN_FW_MAP_LOOKUP);
-}
-
 /*
  * Random instructions, memory commands, helper calls, forward branches
  * with 0..2 defer slots and calls (with slots) of a subroutine after done
@@ -264,7 +252,7 @@ static void gen(struct tprog *p)
 			continue;
 		} else if (rnd(24) == 0 && left > 5) {
 			switch (rnd(5)) {
-			case 0: E_lookup(p); break;
+			case 0: E_map_call(p, BN_FW_MAP_LOOKUP); break;	/* sleeps */
 			case 1: E_helper(p, BN_FW_KTIME); break;
 			case 2:		/* the link elsewhere: the stub's rtn goes where a28 says */
 				RL(p, E(p, a_call(RR(5), 0, 0)), BN_RELOC_HELPER, BN_FW_PRANDOM);
@@ -336,6 +324,26 @@ static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *o
 	return r;
 }
 
+/*
+ * End @p by dumping the state into the packet and passing it, run it on
+ * both NICs: true when it was translated, ran without a fault on both and
+ * left the same cycles, instruction count and packet (@a, @b: the results).
+ */
+static bool same_run(struct bn_sim *nat, struct bn_sim *interp, struct tprog *p,
+		     struct bn_sim_result *a, struct bn_sim_result *b)
+{
+	static u8 out_n[4096], out_i[4096];
+	bool tn = false, ti;
+
+	dump(p);
+	E_ld32(p, AR(0), 2);
+	E(p, a_done(AR(0)));
+	*a = run(nat, p, out_n, &tn);
+	*b = run(interp, p, out_i, &ti);
+	return tn && !a->fault && !b->fault && a->cycles == b->cycles && a->insns == b->insns &&
+	       a->out_len == b->out_len && !memcmp(out_n, out_i, a->out_len);
+}
+
 /* Compare-and-branch with live flags, every condition, in a block: flags and path. */
 static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
 {
@@ -343,10 +351,8 @@ static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
 		{ 0, 0 }, { 1, 2 }, { 2, 1 }, { 0x80000000, 1 }, { 1, 0x80000000 },
 		{ 5, 5 }, { 0xffffffff, 0x80000000 }, { 0x7fffffff, 0xffffffff }, { 6, 3 },
 	};
-	static u8 out_n[4096], out_i[4096];
 	static struct tprog p;
 	u32 c, k, bad = 0, n = 0;
-	bool tn, ti;
 
 	for (c = 0; c <= BN_COND_AL; c++) {
 		for (k = 0; k < ARRAY_SIZE(v); k++) {
@@ -358,14 +364,8 @@ static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
 			E_br(&p, a_brcmp(BN_OP_br_cmp, AR(0), BR(0), c, 0, p.n + 2));
 			E(&p, a_immed(RR(24), 1, 0, 0));	/* not taken */
 			flags(&p);
-			dump(&p);
-			E_ld32(&p, AR(0), 2);
-			E(&p, a_done(AR(0)));
-			a = run(nat, &p, out_n, &tn);
-			b = run(interp, &p, out_i, &ti);
 			n++;
-			if (!tn || a.fault || b.fault || a.cycles != b.cycles ||
-			    a.out_len != b.out_len || memcmp(out_n, out_i, a.out_len)) {
+			if (!same_run(nat, interp, &p, &a, &b)) {
 				if (bad++ < 3)
 					printf("  br_cmp cond %u, %#x vs %#x: differ\n", c, v[k][0],
 					       v[k][1]);
@@ -383,10 +383,8 @@ static void test_cmp_flags(struct bn_sim *nat, struct bn_sim *interp)
  */
 static void test_regcache(struct bn_sim *nat, struct bn_sim *interp)
 {
-	static u8 out_n[4096], out_i[4096];
 	static struct tprog p;
 	u32 v, bad = 0, n = 0;
-	bool tn, ti;
 
 	for (v = 0; v < 4; v++) {
 		struct bn_sim_result a, b;
@@ -405,14 +403,8 @@ static void test_regcache(struct bn_sim *nat, struct bn_sim *interp)
 		E(&p, a_alu(BN_OP_sub, RR(6), AR(6), IM(9)));	/* not taken only */
 		E(&p, a_alu(BN_OP_add, RR(7), AR(6), BR(5)));
 		flags(&p);
-		dump(&p);
-		E_ld32(&p, AR(0), 2);
-		E(&p, a_done(AR(0)));
-		a = run(nat, &p, out_n, &tn);
-		b = run(interp, &p, out_i, &ti);
 		n++;
-		if (!tn || a.fault || b.fault || a.cycles != b.cycles || a.out_len != b.out_len ||
-		    memcmp(out_n, out_i, a.out_len))
+		if (!same_run(nat, interp, &p, &a, &b))
 			bad++;
 	}
 	CHECK(!bad, "values kept in host registers: %u of %u sequences differ", bad, n);
@@ -462,10 +454,8 @@ static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 static void test_stall(struct bn_sim *nat, struct bn_sim *interp)
 {
 	static const u8 ops[] = { BN_OP_mem_wr, BN_OP_mem_add, BN_OP_mem_rd };
-	static u8 out_n[4096], out_i[4096];
 	static struct tprog p;
 	u32 k, v, bad = 0, n = 0;
-	bool tn, ti;
 
 	for (v = 0; v < 6; v++) {
 		struct bn_sim_result a, b;
@@ -479,14 +469,8 @@ static void test_stall(struct bn_sim *nat, struct bn_sim *interp)
 				    ops[v / 2] == BN_OP_mem_rd ? 8 + k % 4 : k % 8, 4, 1, 0));
 		}
 		E(&p, a_wait(1 << 1));
-		dump(&p);
-		E_ld32(&p, AR(0), 2);
-		E(&p, a_done(AR(0)));
-		a = run(nat, &p, out_n, &tn);
-		b = run(interp, &p, out_i, &ti);
 		n++;
-		if (!tn || a.fault || b.fault || a.cycles != b.cycles || a.insns != b.insns ||
-		    a.out_len != b.out_len || memcmp(out_n, out_i, a.out_len)) {
+		if (!same_run(nat, interp, &p, &a, &b)) {
 			if (bad++ < 3)
 				printf("  %s x%u: native %llu cycles %llu insns '%s', interpreted %llu "
 				       "%llu '%s'\n", bn_isa[ops[v / 2]].name, BN_MAX_INFLIGHT + 4,
