@@ -91,6 +91,23 @@ static int cmd_read(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *i
 	return 0;
 }
 
+/*
+ * The words of a write, 4 bytes at a time: the program has just stored them
+ * into xfer-out one word each, and a wider load of two would wait for
+ * those stores to reach the cache (bn_rf_u64()).
+ */
+static inline void cmd_copy_words(u8 *d, const u32 *x, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		memcpy(d + i, &x[i / 4], 4);
+		asm("" : "+r"(i));	/* a loop, not a memcpy() (cmd_copy()) */
+	}
+	if (i < n)
+		memcpy(d + i, &x[i / 4], n - i);
+}
+
 static int cmd_write(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
 {
 	u32 len = in->len + 1;
@@ -98,7 +115,7 @@ static int cmd_write(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *
 	u8 *p = bn_mem_fast(f, t, in->tgt, addr, len);
 
 	if (likely(p)) {
-		cmd_copy(p, x, len);
+		cmd_copy_words(p, x, len);
 		return 0;
 	}
 	return bn_mem_copy(f, t, in->tgt, addr, (void *)x, len, true, cmd_names[1]);
@@ -124,7 +141,7 @@ static int cmd_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in
 	if (len == 4)
 		__atomic_fetch_add((u32 *)p, x[0], __ATOMIC_RELAXED);
 	else
-		__atomic_fetch_add((u64 *)p, x[0] | (u64)x[1] << 32, __ATOMIC_RELAXED);
+		__atomic_fetch_add((u64 *)p, bn_rf_u64(x[0], &x[1]), __ATOMIC_RELAXED);
 	return 0;
 }
 

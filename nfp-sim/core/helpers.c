@@ -24,9 +24,16 @@
 #define FW_SIMPLE	4
 #define FW_ADJUST	6
 
+/* Rn, 64 bits; its halves were stored apart (bn_rf_u64()) */
 static u64 arg(const struct bn_thr *t, u32 n)
 {
-	return t->r[BN_RF_A + BN_ABI_GPR_LO(n)] | (u64)t->r[BN_RF_A + BN_ABI_GPR_HI(n)] << 32;
+	return bn_rf_u64(t->r[BN_RF_A + BN_ABI_GPR_LO(n)], &t->r[BN_RF_A + BN_ABI_GPR_HI(n)]);
+}
+
+/* Rn's low 32 bits: a pointer, a map id, a size */
+static u32 arg32(const struct bn_thr *t, u32 n)
+{
+	return t->r[BN_RF_A + BN_ABI_GPR_LO(n)];
 }
 
 static void ret(struct bn_thr *t, u64 v)
@@ -54,7 +61,7 @@ static int charge(struct bn_fpc *f, struct bn_thr *t, u32 cycles, bool emem)
 
 static struct bn_map *fw_map(struct bn_fpc *f, struct bn_thr *t, const char *what)
 {
-	u32 id = (u32)arg(t, 1);
+	u32 id = arg32(t, 1);
 	struct bn_map *m = bn_map_get(f->sim, id);
 
 	if (!m)
@@ -70,7 +77,7 @@ static struct bn_map *fw_map(struct bn_fpc *f, struct bn_thr *t, const char *wha
 static const u8 *fw_key(struct bn_fpc *f, struct bn_thr *t, const struct bn_map *m, u8 *buf,
 			const char *what)
 {
-	u32 addr = (u32)arg(t, 2);
+	u32 addr = arg32(t, 2);
 	const u8 *p = addr < BN_ADDR_IMEM ? bn_mem_fast(f, t, -1, addr, m->key_size) : NULL;
 
 	if (p)
@@ -98,9 +105,9 @@ static int fw_map_update(struct bn_fpc *f, struct bn_thr *t)
 	struct bn_map *m = fw_map(f, t, "map_update_elem");
 	u8 key[BN_MAP_MAX_KEY], val[BN_MAP_MAX_VALUE];
 
-	if (!m || bn_mem_copy(f, t, -1, (u32)arg(t, 2), key, m->key_size, false,
+	if (!m || bn_mem_copy(f, t, -1, arg32(t, 2), key, m->key_size, false,
 			      "map_update_elem: key") ||
-	    bn_mem_copy(f, t, -1, (u32)arg(t, 3), val, m->value_size, false,
+	    bn_mem_copy(f, t, -1, arg32(t, 3), val, m->value_size, false,
 			"map_update_elem: value"))
 		return BN_STEP_FAULT;
 	ret_err(t, bn_map_update_elem(m, key, val, arg(t, 4)));
@@ -114,7 +121,7 @@ static int fw_map_delete(struct bn_fpc *f, struct bn_thr *t)
 	struct bn_map *m = fw_map(f, t, "map_delete_elem");
 	u8 key[BN_MAP_MAX_KEY];
 
-	if (!m || bn_mem_copy(f, t, -1, (u32)arg(t, 2), key, m->key_size, false,
+	if (!m || bn_mem_copy(f, t, -1, arg32(t, 2), key, m->key_size, false,
 			      "map_delete_elem: key"))
 		return BN_STEP_FAULT;
 	ret_err(t, bn_map_delete_elem(m, key));
@@ -130,7 +137,7 @@ static int fw_map_delete(struct bn_fpc *f, struct bn_thr *t)
  */
 static int fw_adjust_head(struct bn_fpc *f, struct bn_thr *t)
 {
-	s64 off = (s32)arg(t, 2);
+	s64 off = (s32)arg32(t, 2);
 	s64 hard = BN_ADDR_CTM + t->frame;
 	s64 data = (s64)t->ctx[0] + off;
 
@@ -151,7 +158,7 @@ static int fw_adjust_head(struct bn_fpc *f, struct bn_thr *t)
  */
 static int fw_adjust_tail(struct bn_fpc *f, struct bn_thr *t)
 {
-	s64 off = (s32)arg(t, 2);
+	s64 off = (s32)arg32(t, 2);
 	s64 hard_end = BN_ADDR_CTM + t->frame + f->sim->frame - BN_SKB_SHINFO;
 	s64 end = (s64)t->ctx[1] + off;
 	u32 grow = off > 0 ? off : 0;
@@ -177,7 +184,7 @@ static int fw_adjust_tail(struct bn_fpc *f, struct bn_thr *t)
  */
 static int fw_perf_output(struct bn_fpc *f, struct bn_thr *t)
 {
-	u32 id = (u32)arg(t, 2), size = (u32)arg(t, 5), idx = id & ~BN_MAP_ID_EVENT;
+	u32 id = arg32(t, 2), size = arg32(t, 5), idx = id & ~BN_MAP_ID_EVENT;
 	u64 flags = arg(t, 3), pkt_len = (flags & BPF_F_CTXLEN_MASK) >> 32;
 	struct bn_sim *sim = f->sim;
 	bool xdp = f->prog->type == BN_PROG_XDP;
@@ -198,7 +205,7 @@ static int fw_perf_output(struct bn_fpc *f, struct bn_thr *t)
 	} else if ((u64)size + pkt_len > sizeof(buf)) {
 		ret_err(t, -E2BIG);
 	} else {
-		if (bn_mem_copy(f, t, -1, (u32)arg(t, 4), buf, size, false,
+		if (bn_mem_copy(f, t, -1, arg32(t, 4), buf, size, false,
 				"perf_event_output: data") ||
 		    bn_mem_copy(f, t, -1, data, buf + size, pkt_len, false,
 				"perf_event_output: packet"))

@@ -328,6 +328,20 @@ const char *bn_helper_name(u32 fwid);
 void bn_prog_put(struct bn_sim *sim, struct bn_prog *p);
 struct bn_prog *bn_prog_get(struct bn_sim *sim);
 
+/*
+ * The u64 of register-file words @lo and *@hi (the word after it): two
+ * loads, not one.  They were most likely written just before, by two
+ * 4-byte stores of the host code or the interpreter, and one 8-byte load
+ * of both cannot take its data from those stores: it waits until they
+ * reach the cache.  (GCC merges two adjacent loads into one; the empty asm
+ * keeps them apart.)
+ */
+static inline u64 bn_rf_u64(u32 lo, const u32 *hi)
+{
+	asm("" : "+r"(lo));
+	return lo | (u64)*hi << 32;
+}
+
 /* rng */
 static inline u64 bn_rng_next(struct bn_rng *r)
 {
