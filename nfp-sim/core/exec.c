@@ -264,8 +264,6 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 
 /* exec_fast left a run it could not finish within the watchdog budget. */
 #define BN_RUN_CAREFUL	(BN_RUN_FAULT + 1)
-/* exec_native() stopped (or did not start) where the interpreter goes on. */
-#define BN_RUN_INTERP	(BN_RUN_FAULT + 2)
 
 /* exec_fast's handler offsets, by bn_dinsn.x (bn_exec_handler). */
 static const s32 *bn_fast_ops;
@@ -312,52 +310,12 @@ s32 bn_exec_handler(u16 x)
 	return x <= BN_X_NATIVE ? bn_fast_ops[x] : 0;
 }
 
-/*
- * A thread that goes on at the entry of a translated block, outside any
- * defer slot, with the budget and lm room it needs, runs the host code
- * straight from here: what l_native would do, without exec_fast's entry
- * and exit.
- */
-static int exec_native(struct bn_fpc *f, struct bn_thr *t)
-{
-	const struct bn_prog *p = f->prog;
-	const struct bn_dinsn *in = &p->code[t->pc];
-	u32 room, budget = t->budget;
-	u64 c, rv;
-
-	if (!in->nn || t->defer_left)
-		return BN_RUN_INTERP;
-	room = t->xin_pending ? 0 : (f->sim->win - t->lm_fp) / 4;
-	if (in->nlmn > room || budget < in->nn)
-		return BN_RUN_INTERP;
-	rv = bn_native_run(p->nat + in->nat, f, t, f->lm + t->lm_base + t->lm_fp, &room, &c,
-			   &budget);
-	f->now += c;
-	t->pc = (u32)rv;
-	t->budget = budget;
-	if (likely(rv >> 32 == BN_STEP_SLEEP))
-		return BN_RUN_SLEEP;
-	if (rv >> 32 == BN_NATIVE_DONE)
-		return BN_RUN_DONE;
-	if (!(rv >> 32) || rv >> 32 == BN_NATIVE_INTERP)
-		return BN_RUN_INTERP;
-	if (rv >> 32 == BN_STEP_STALL) {
-		t->budget++;	/* it will issue again */
-		return BN_RUN_SLEEP;
-	}
-	t->fault_pc = bn_index_to_pc(p, t->pc);
-	return BN_RUN_FAULT;
-}
-
 int bn_exec(struct bn_fpc *f, struct bn_thr *t)
 {
 	int rc;
 
 	if (unlikely(f->sim->trace))
 		return exec_traced(f, t);
-	rc = exec_native(f, t);
-	if (likely(rc != BN_RUN_INTERP))
-		return rc;
 	rc = exec_fast(f, t);
 	if (unlikely(rc == BN_RUN_CAREFUL))
 		rc = exec_careful(f, t);

@@ -460,7 +460,7 @@ u32 bn_index_to_pc(const struct bn_prog *p, u32 idx);
 int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
 
 /* exec.c, csr.c, helpers.c */
-int bn_exec(struct bn_fpc *f, struct bn_thr *t);
+int bn_exec(struct bn_fpc *f, struct bn_thr *t);	/* the interpreter (traced if a trace is set) */
 s32 bn_exec_handler(u16 x);
 void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
@@ -535,6 +535,47 @@ static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, str
 #else
 	__builtin_unreachable();	/* no blocks are built */
 #endif
+}
+
+#define BN_RUN_INTERP	(BN_RUN_FAULT + 2)
+
+/*
+ * A thread that goes on at the entry of a translated block, outside any
+ * defer slot, with the budget and lm room it needs, runs the host code
+ * straight from the scheduler: what exec_fast's l_native would do, without
+ * exec_fast's entry and exit (and without a trace: the caller checks).
+ * BN_RUN_INTERP: it stopped, or did not start, where the interpreter goes
+ * on (bn_exec()).
+ */
+static inline int bn_exec_native(struct bn_fpc *f, struct bn_thr *t)
+{
+	const struct bn_prog *p = f->prog;
+	const struct bn_dinsn *in = &p->code[t->pc];
+	u32 room, budget = t->budget;
+	u64 c, rv;
+
+	if (!in->nn || t->defer_left)
+		return BN_RUN_INTERP;
+	room = t->xin_pending ? 0 : (f->sim->win - t->lm_fp) / 4;
+	if (in->nlmn > room || budget < in->nn)
+		return BN_RUN_INTERP;
+	rv = bn_native_run(p->nat + in->nat, f, t, f->lm + t->lm_base + t->lm_fp, &room, &c,
+			   &budget);
+	f->now += c;
+	t->pc = (u32)rv;
+	t->budget = budget;
+	if (likely(rv >> 32 == BN_STEP_SLEEP))
+		return BN_RUN_SLEEP;
+	if (rv >> 32 == BN_NATIVE_DONE)
+		return BN_RUN_DONE;
+	if (!(rv >> 32) || rv >> 32 == BN_NATIVE_INTERP)
+		return BN_RUN_INTERP;
+	if (rv >> 32 == BN_STEP_STALL) {
+		t->budget++;	/* it will issue again */
+		return BN_RUN_SLEEP;
+	}
+	t->fault_pc = bn_index_to_pc(p, t->pc);
+	return BN_RUN_FAULT;
 }
 
 /* pkt.c */

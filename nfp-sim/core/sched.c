@@ -216,7 +216,9 @@ static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 		t->wait_mask = 0;
 		*st = BN_T_READY;
 	}
-	rc = bn_exec(f, t);
+	rc = likely(!f->sim->trace) ? bn_exec_native(f, t) : BN_RUN_INTERP;
+	if (rc == BN_RUN_INTERP)
+		rc = bn_exec(f, t);
 	if (rc == BN_RUN_SLEEP) {
 		*st = BN_T_SLEEP;	/* until f->wake[], set by what put it to sleep */
 		f->now += BN_CTX_SWAP_CYCLES;
