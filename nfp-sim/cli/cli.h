@@ -183,6 +183,8 @@ void prog_maps_from_obj(struct prog_maps *pm, const struct bn_obj_prog *p);
 struct kref {
 	struct bpf_object *obj;
 	int prog_fd;
+	int null_fd;			/* kref_time_fresh()'s baseline, once loaded */
+	enum bpf_prog_type type;
 	int *map_fds;			/* per bn_obj_prog map */
 	uint32_t nmaps;
 };
@@ -198,6 +200,9 @@ int kref_run(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
 /* Mean ns per run of @repeat back-to-back test runs (the kernel's duration). */
 int kref_time(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
 	      uint32_t out_cap, uint32_t repeat, uint32_t *ns);
+/* The same with the packet fresh for every run, from @runs single runs (kref.c). */
+int kref_time_fresh(struct kref *k, const uint8_t *data, uint32_t len, uint8_t *out,
+		    uint32_t out_cap, uint32_t repeat, uint32_t runs, double *ns);
 bool kref_errno_is_env(int err);
 void kref_close(struct kref *k);
 
