@@ -202,7 +202,7 @@ struct bn_fpc {
 	u8 st[BN_MAX_THREADS];		/* enum bn_thr_state */
 	u64 wake[BN_MAX_THREADS];
 	u32 nthr, cur;
-	u32 next_j;			/* its next packet: j-th of this FPC */
+	u64 next_pkt;			/* batch index of its next packet */
 	u32 heap_pos;
 	/* per batch counters */
 	u64 packets, insns, mem_cmds, faults;

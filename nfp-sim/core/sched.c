@@ -122,19 +122,19 @@ static u32 fpcs_active(const struct bn_batch *b)
 	return b->n < b->nfpcs ? b->n : b->nfpcs;
 }
 
-/* Hand free threads their FPC's next packets. */
-static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
+/* Hand free thread @k its FPC's next packet (the one after, if that one does not run). */
+static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, u32 k)
 {
 	u64 i;
 
-	while (f->st[t->idx] == BN_T_IDLE) {
-		i = (u64)f->next_j * b->nfpcs + (u64)f->idx * b->sim->p.islands + f->island;
+	while (f->st[k] == BN_T_IDLE) {
+		i = f->next_pkt;
 		if (i >= b->n)
 			return;
-		f->next_j++;
+		f->next_pkt = i + b->nfpcs;
 		if (i + b->nfpcs < b->n)	/* this FPC's next packet: a host prefetch */
 			__builtin_prefetch(&b->pkts[i + b->nfpcs]);
-		bn_pkt_start(b, f, t, i);
+		bn_pkt_start(b, f, &f->thr[k], i);
 	}
 }
 
@@ -150,17 +150,32 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t)
  */
 #define BN_WAKE_NEVER	(UINT64_MAX >> 4)	/* a clock below 2^60 cycles keeps its key */
 
+static inline u64 pick_key(u64 w, u64 now, u32 place)
+{
+	return (w > now ? w : now) << 4 | place;
+}
+
+static inline u64 min64(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
+
 static int fpc_pick(struct bn_fpc *f)
 {
-	u64 now = f->now, w, key, bkey = UINT64_MAX;
-	u32 i, k = f->cur, n = f->nthr;
+	u64 now = f->now, bkey = UINT64_MAX;
+	u32 i, k = f->cur, n = f->nthr, c = 3 - f->cur;	/* (k + c) & 3: k's place */
 
-	for (i = 0; i < n; i++) {
-		if (++k == n)
-			k = 0;
-		w = f->wake[k];
-		key = (w > now ? w : now) << 4 | i;
-		bkey = key < bkey ? key : bkey;
+	if (n == 4) {		/* the default: four keys, compared as a tree */
+		bkey = min64(min64(pick_key(f->wake[0], now, (0 + c) & 3),
+				   pick_key(f->wake[1], now, (1 + c) & 3)),
+			     min64(pick_key(f->wake[2], now, (2 + c) & 3),
+				   pick_key(f->wake[3], now, (3 + c) & 3)));
+	} else {
+		for (i = 0; i < n; i++) {
+			if (++k == n)
+				k = 0;
+			bkey = min64(bkey, pick_key(f->wake[k], now, i));
+		}
 	}
 	if ((bkey >> 4) == BN_WAKE_NEVER)
 		return -1;
@@ -199,7 +214,7 @@ static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 			return false;
 		if (f->st[k] != BN_T_IDLE)
 			break;
-		fpc_feed(b, f, &f->thr[k]);
+		fpc_feed(b, f, k);
 		if (f->st[k] != BN_T_IDLE)
 			break;
 		f->wake[k] = BN_WAKE_NEVER;	/* no packet left for it */
@@ -241,7 +256,7 @@ static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
 	f->now = 0;
 	f->idle = 0;
 	f->cur = f->nthr - 1;
-	f->next_j = 0;
+	f->next_pkt = (u64)f->idx * b->sim->p.islands + f->island;	/* fpc_nth() */
 	f->packets = f->insns = f->mem_cmds = f->faults = 0;
 	memset(f->actions, 0, sizeof(f->actions));
 	for (k = 0; k < f->nthr; k++) {
