@@ -145,7 +145,8 @@ static int cmd_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in
 	return 0;
 }
 
-static int cmd_issue(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 mask)
+static inline __attribute__((always_inline)) int cmd_issue(struct bn_fpc *f, struct bn_thr *t,
+							 const struct bn_dinsn *in, u32 mask)
 {
 	const struct bn_sim_lat *lat = &f->sim->p.lat[in->tgt];
 	u64 done = f->now + in->cost + bn_rng_range(&f->lat_rng, lat->min, lat->max);
@@ -165,30 +166,55 @@ static int cmd_issue(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *
 	return BN_STEP_SLEEP;
 }
 
+/* A full command queue: the thread waits for the oldest command (false: it need not). */
+static bool queue_full(struct bn_fpc *f, struct bn_thr *t)
+{
+	if (likely(t->ninfl < BN_MAX_INFLIGHT))
+		return false;
+	bn_retire(t, f->now);
+	if (t->ninfl < BN_MAX_INFLIGHT)
+		return false;
+	f->wake[t->idx] = t->next_done;
+	return true;
+}
+
+/*
+ * One entry per command, at address @addr (A + B): the host code calls the
+ * one its instruction needs, the interpreter bn_mem_cmd().
+ */
+int bn_mem_rd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
+{
+	u32 mask = 0;
+
+	if (unlikely(queue_full(f, t)))
+		return BN_STEP_STALL;
+	return cmd_read(f, t, in, addr, &mask) ? BN_STEP_FAULT : cmd_issue(f, t, in, mask);
+}
+
+int bn_mem_wr(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
+{
+	if (unlikely(queue_full(f, t)))
+		return BN_STEP_STALL;
+	return cmd_write(f, t, in, addr) ? BN_STEP_FAULT : cmd_issue(f, t, in, 0);
+}
+
+int bn_mem_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)
+{
+	if (unlikely(queue_full(f, t)))
+		return BN_STEP_STALL;
+	return cmd_add(f, t, in, addr) ? BN_STEP_FAULT : cmd_issue(f, t, in, 0);
+}
+
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b)
 {
-	u32 addr = a + b, mask = 0;
-	int err;
-
-	if (unlikely(t->ninfl == BN_MAX_INFLIGHT)) {
-		bn_retire(t, f->now);
-		if (t->ninfl == BN_MAX_INFLIGHT) {
-			f->wake[t->idx] = t->next_done;
-			return BN_STEP_STALL;
-		}
-	}
 	switch (in->op) {
 	case BN_OP_mem_rd:
-		err = cmd_read(f, t, in, addr, &mask);
-		break;
+		return bn_mem_rd(f, t, in, a + b);
 	case BN_OP_mem_wr:
-		err = cmd_write(f, t, in, addr);
-		break;
+		return bn_mem_wr(f, t, in, a + b);
 	default:
-		err = cmd_add(f, t, in, addr);
-		break;
+		return bn_mem_add(f, t, in, a + b);
 	}
-	return err ? BN_STEP_FAULT : cmd_issue(f, t, in, mask);
 }
 
 /* When signal @s will fire: the earliest signalling command that raises it. */

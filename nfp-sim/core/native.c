@@ -695,13 +695,13 @@ static void emit_sync(struct emit *e, u32 cycles)
 
 /*
  * Call @fn(f, t, ...) after emit_sync() (r8 is 0), the argument after t
- * already in edx, or with @ab a and b in eax and ecx (memory commands: in
- * and them as the third to fifth), with the host code's registers kept:
+ * already in edx, or with @addr the address in eax (memory commands: in
+ * already in rdx, the address the fourth), with the host code's registers kept:
  * rdi, rsi, r9..r11 pushed (the host code runs with rsp 8 below a 16-byte
  * boundary, bn_native_run(): five pushes align it for the call), r8 zeroed
  * again after; eax is the status.
  */
-static void emit_ccall(struct emit *e, const void *fn, bool ab)
+static void emit_ccall(struct emit *e, const void *fn, bool addr)
 {
 	static const u8 save[] = {
 		0x57, 0x56,			/* push rdi; push rsi */
@@ -717,10 +717,8 @@ static void emit_ccall(struct emit *e, const void *fn, bool ab)
 	u64 a = (u64)(uintptr_t)fn;
 
 	put(e, save, sizeof(save));
-	if (ab) {
-		op3(e, 0x41, 0x89, rr(RCX, 0));		/* mov r8d, ecx (b) */
-		op2(e, 0x89, rr(RAX, RCX));		/* mov ecx, eax (a) */
-	}
+	if (addr)
+		op2(e, 0x89, rr(RAX, RCX));		/* mov ecx, eax */
 	op3(e, 0x48, 0x89, rr(RDI, RSI));		/* mov rsi, rdi (t) */
 	op3(e, 0x4c, 0x89, rr(3, RDI));			/* mov rdi, r11 (f) */
 	op2(e, 0x48, 0xb8);				/* mov rax, fn */
@@ -771,10 +769,11 @@ static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
 }
 
 /*
- * A memory command ending the block at @k: bn_mem_cmd() as SEM_mem_rd
- * calls it (A, B raw); on BN_STEP_OK on to k + 1.  A read leaves words
- * pending, so no lm room (the interpreter's LMSYNC()); a write or add can
- * only retire reads, which leaves the room the entry checked valid.
+ * A memory command ending the block at @k: what bn_mem_cmd() runs for it
+ * as SEM_mem_rd calls it (at A + B raw); on BN_STEP_OK on to k + 1.  A
+ * read leaves words pending, so no lm room (the interpreter's LMSYNC()); a
+ * write or add can only retire reads, which leaves the room the entry
+ * checked valid.
  */
 static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles)
 {
@@ -783,10 +782,12 @@ static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles
 
 	load_a(e, d, RAX);
 	load_b(e, d, true);
+	op2(e, 0x01, rr(RCX, RAX));		/* add eax, ecx */
 	emit_sync(e, cycles);
 	op2(e, 0x48, 0xba);			/* mov rdx, in */
 	put(e, &in, 8);
-	emit_ccall(e, bn_mem_cmd, true);
+	emit_ccall(e, d->op == BN_OP_mem_rd ? bn_mem_rd : d->op == BN_OP_mem_wr ? bn_mem_wr :
+		   bn_mem_add, true);
 	at = emit_jnz(e);
 	if (d->op == BN_OP_mem_rd)
 		op3(e, 0x45, 0x31, rr(2, 2));	/* xor r10d, r10d */

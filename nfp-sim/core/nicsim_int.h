@@ -464,6 +464,9 @@ int bn_exec(struct bn_fpc *f, struct bn_thr *t);	/* the interpreter (traced if a
 s32 bn_exec_handler(u16 x);
 void bn_retire(struct bn_thr *t, u64 now);
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
+int bn_mem_rd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr);
+int bn_mem_wr(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr);
+int bn_mem_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr);
 int bn_ctx_wait(struct bn_fpc *f, struct bn_thr *t, u8 mask);
 int bn_csr_read(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 *v);
 
