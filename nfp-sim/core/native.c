@@ -481,6 +481,19 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		b4(e, d->imm);
 		break;
 	case BN_OP_ld_field:		/* (B & IMM) | (DOLD & ~IMM) */
+		if (opnd(d->ak, d->a).konst) {	/* DOLD a constant: the zero word with zf */
+			u32 k = opnd(d->ak, d->a).k & ~d->imm;
+
+			load_b(e, d, false);
+			op2(e, 0x81, rr(4, RCX));	/* and ecx, imm32 */
+			b4(e, d->imm);
+			if (k) {
+				op2(e, 0x81, rr(1, RCX));	/* or ecx, imm32 */
+				b4(e, k);
+			}
+			res = RCX;
+			break;
+		}
 		load_a(e, d, RAX);
 		load_b(e, d, false);
 		op2(e, 0x81, rr(4, RCX));	/* and ecx, imm32 */
