@@ -13,15 +13,16 @@
  * code reads the flags an instruction writes (the loader's liveness: its
  * general form, a compare not in its no-flags form), the host code writes
  * them.  A call of a firmware helper runs the helper (bn_fw_call()) and
- * the stub's rtn in the block; a memory command calls bn_mem_cmd(), both
- * after bringing f->now up to date, exactly as the interpreter's STEP()
- * does; rtn finds its target's block through bn_prog.nat_tab.  The
- * scheduler calls a block straight from bn_exec() when a thread goes on at
- * one (exec.c, exec_native()), exec_fast from the entry instruction's
- * handler (l_native, exec_loop.h): the function returns the code index to
- * go on from, with a stop status in the high half when the thread sleeps,
- * stalls, faults or ends its packet (bn_native_run()), and the cycles the
- * instructions cost since the clock was last brought up to date.
+ * the stub's rtn in the block; a memory command calls bn_mem_rd(),
+ * bn_mem_wr() or bn_mem_add(), both after bringing f->now up to date,
+ * exactly as the interpreter's STEP() does; rtn finds its target's block
+ * through bn_prog.nat_tab.  The scheduler calls a block itself when a
+ * thread goes on at one (bn_exec_native(), nicsim_int.h), exec_fast from
+ * the entry instruction's handler (l_native, exec_loop.h): the function
+ * returns the code index to go on from, with a stop status in the high
+ * half when the thread sleeps, stalls, faults or ends its packet
+ * (bn_native_run()), and the cycles the instructions cost since the clock
+ * was last brought up to date.
  *
  * What the functions touch is exactly what the interpreter's handlers of
  * those instructions touch: register-file words of the thread, words of
@@ -345,8 +346,9 @@ static bool slot_ok(const struct bn_dinsn *d, u8 *lmn)
 
 /*
  * A branch that can end a block, never itself in a slot: a compare (its
- * flags written unless they are dead), br.al or call (plain forms), with
- * the defer slots the translation runs too.
+ * flags written unless they are dead), a chained compare, br.al or call
+ * (plain forms), with the defer slots the translation runs too; rtn
+ * without slots.
  */
 static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 {
@@ -708,11 +710,11 @@ static void emit_sync(struct emit *e, u32 cycles)
 
 /*
  * Call @fn(f, t, ...) after emit_sync() (r8 is 0), the argument after t
- * already in edx, or with @addr the address in eax (memory commands: in
- * already in rdx, the address the fourth), with the host code's registers kept:
- * rdi, rsi, r9..r11 pushed (the host code runs with rsp 8 below a 16-byte
- * boundary, bn_native_run(): five pushes align it for the call), r8 zeroed
- * again after; eax is the status.
+ * already in edx, or with @addr a memory command's (in) in rdx and its
+ * address in eax, with the host code's registers kept: rdi, rsi, r9..r11
+ * pushed (the host code runs with rsp 8 below a 16-byte boundary,
+ * bn_native_run(): five pushes align it for the call), r8 zeroed again
+ * after; eax is the status.
  */
 static void emit_ccall(struct emit *e, const void *fn, bool addr)
 {
@@ -761,9 +763,9 @@ static void patch(struct emit *e, size_t at)
 /*
  * The call returned BN_STEP_SLEEP, _STALL or _FAULT for the instruction at
  * @k (@n instructions of the block through it, counted as the interpreter
- * counts them; @cost its cycles): asleep, it ran (exec_fast goes on at
- * @resume when the thread wakes); stalled or faulted, it did not, and
- * exec_fast re-issues it (and gives its count back) or reports the fault.
+ * counts them; @cost its cycles): asleep, it ran (the thread goes on at
+ * @resume when it wakes); stalled or faulted, it did not, and the thread
+ * issues it again (its count given back) or reports the fault there.
  */
 static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
 {
@@ -913,7 +915,7 @@ static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u3
  * @cond is AL, ecx & (1 << cond) says whether the branch is taken (the
  * interpreter's condition table, indexed by the new flags).
  */
-static void emit_cmpc(struct emit *e, const struct bn_dinsn *d, u8 cond)
+static void emit_cmpc(struct emit *e, u8 cond)
 {
 	u64 tab = (u64)(uintptr_t)bn_cond_tab;
 
@@ -979,7 +981,7 @@ static void emit_rtn(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles
 	emit_ret_st(e, i, BN_NATIVE_INTERP);
 }
 
-/* The block's last instruction (a compare-and-branch, br.al or call) at @i. */
+/* The block's last instruction (a compare-and-branch, chained or not, br.al, call, rtn) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
 	/* br_cmp but in its no-flags form, br_cmpc: the flags are written */
@@ -1006,7 +1008,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	load_a(e, d, RAX);
 	load_b(e, d, true);
 	if (d->op == BN_OP_br_cmpc) {
-		emit_cmpc(e, d, cond);
+		emit_cmpc(e, cond);
 		flags = false;		/* written */
 		if (cond == BN_COND_AL) {
 			emit_slots_exit(e, d, d->target, cycles + d->tcost);
