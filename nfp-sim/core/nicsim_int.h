@@ -540,7 +540,7 @@ static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, str
 #endif
 }
 
-#define BN_RUN_INTERP	(BN_RUN_FAULT + 2)
+#define BN_RUN_INTERP	(BN_RUN_FAULT + 2)	/* (+ 1 is exec.c's BN_RUN_CAREFUL) */
 
 /*
  * A thread that goes on at the entry of a translated block, outside any
