@@ -2,15 +2,16 @@
 /*
  * Translated straight runs (native.c) against the interpreter: random
  * programs of the instructions the translation takes (every operand kind,
- * the shifter, compare-and-branch on every condition, br.al, call, defer
- * slots; flags written where later instructions read them; memory commands
- * that sleep, signal, stall on a full queue or fault; helper calls, one
- * that sleeps on a hash map), some with a small lm room or a pending
- * xfer-in read so that blocks must fall back, run on a NIC with host code
- * and on one that interprets.  Everything the
- * program can leave behind is compared: the GPRs of both banks and LM words
- * (written into the packet), the verdict, a fault and its reason, cycles
- * and instruction counts; the flags at the end are read too.
+ * the shifter, divides, carries, compare-and-branch on every condition,
+ * chained compares, br.al, call and rtn, defer slots; flags written where
+ * later instructions read them; memory commands that sleep, signal, stall
+ * on a full queue or fault; helper calls, one that sleeps on a hash map),
+ * some with a small lm room or a pending xfer-in read so that blocks must
+ * fall back, run on a NIC with host code and on one that interprets.
+ * Everything the program can leave behind is compared: the GPRs of both
+ * banks and LM words (written into the packet), the verdict, a fault and
+ * its reason, cycles and instruction counts; the flags at the end are read
+ * too.
  */
 #include "simtest.h"
 #include "nicsim_int.h"
