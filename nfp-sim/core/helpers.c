@@ -96,7 +96,7 @@ static int fw_map_lookup(struct bn_fpc *f, struct bn_thr *t)
 		return BN_STEP_FAULT;
 	ret(t, bn_map_lookup_ptr(m, key, &v) ? 0 : bn_map_value_addr(m, v));
 	if (m->type == BPF_MAP_TYPE_ARRAY)
-		return charge(f, t, 3, false);
+		return charge(f, t, BN_FW_ARRAY_LOOKUP, false);
 	return charge(f, t, 4 + m->key_size / 4, true);
 }
 

@@ -742,6 +742,8 @@ static struct bn_prog *prog_build(struct ldr *l)
 	p->words = calloc(p->ncode, sizeof(*p->words));
 	p->nmaps = l->h.nmaps;
 	p->maps = calloc(p->nmaps + 1, sizeof(*p->maps));
+	if (p->maps)	/* before prog_code(): the host code looks at array maps */
+		memcpy(p->maps, l->map, p->nmaps * sizeof(*p->maps));
 	if (!p->code || !p->words || !p->maps || prog_code(l, p)) {
 		free(p->code);
 		free(p->words);
@@ -749,7 +751,6 @@ static struct bn_prog *prog_build(struct ldr *l)
 		free(p);
 		return NULL;
 	}
-	memcpy(p->maps, l->map, p->nmaps * sizeof(*p->maps));
 	return p;
 }
 

@@ -90,6 +90,7 @@ struct emit {
 	u32 nfix, capfix;
 	size_t *chain;		/* chained entry of each block */
 	u64 *tab;		/* bn_prog.nat_tab, filled once the code is in place */
+	u32 blk;		/* where the block being emitted starts */
 };
 
 static void put(struct emit *e, const void *v, size_t n)
@@ -840,40 +841,155 @@ static bool helper_call(const struct bn_prog *p, const struct bn_dinsn *d, u32 *
 }
 
 /*
- * The helper's stub at @s after the call (whose @ret_pc the link register
- * holds) and its slots, @cycles theirs: bn_fw_call(), then the stub's rtn
- * straight to the return block while the link still holds @ret_pc (a
- * helper does not move lm_fp or start reads: the lm room stays).
+ * After the helper (@extra its cycles beyond the stub's), the stub's rtn
+ * at @s + 1: straight to the return block @ri while the link still holds
+ * @ret_pc, else the interpreter's rtn.  @n: the instructions through the
+ * call's slots.
  */
-static void emit_helper(struct emit *e, u32 s, u32 ret_pc, u32 ri, u32 cycles)
+static void emit_helper_rtn(struct emit *e, u32 s, u32 ret_pc, u32 ri, u32 n, u32 extra)
 {
 	const struct bn_dinsn *fw = &e->p->code[s], *rt = &e->p->code[s + 1];
 	struct opnd o = opnd(rt->ak, rt->a);
-	u32 n = e->ncur - 2;		/* through the call's slots */
-	size_t at, mis = 0;
+	size_t mis = 0;
 
+	if (o.konst && o.k != ret_pc) {
+		emit_exit_n(e, s + 1, fw->cost + extra, n + 1);	/* the interpreter's rtn */
+		return;
+	}
+	if (!o.konst) {
+		b1(e, 0x81);			/* cmp dword [rdi + link], ret_pc */
+		mem(e, 7, RDI, o.disp);
+		b4(e, ret_pc);
+		op2(e, 0x0f, 0x85);		/* jne: the interpreter's rtn */
+		b4(e, 0);
+		mis = e->n - 4;
+	}
+	emit_exit_n(e, ri, fw->cost + extra + rt->tcost, n + 2);
+	if (mis) {
+		patch(e, mis);
+		emit_exit_n(e, s + 1, fw->cost + extra, n + 1);
+	}
+}
+
+/*
+ * The array map a map_lookup_elem call at @k (its slots run) most likely
+ * gets: the one whose id the last write of R1's low word (GPR 2, bank A)
+ * in the block from @i puts there with immed; NULL if none is known.
+ */
+static const struct bn_map *lookup_array(const struct bn_prog *p, u32 i, u32 k)
+{
+	u32 j = k + p->code[k].defer + 1;
+
+	while (j-- > i) {
+		const struct bn_dinsn *d = &p->code[j];
+		bool a2 = (d->dk != BN_K_LM && d->d == BN_RF_A + BN_ABI_GPR_LO(1)) ||
+			  d->d2 == BN_RF_A + BN_ABI_GPR_LO(1);
+
+		if (j == k || !a2)
+			continue;
+		if (d->op != BN_OP_immed)
+			return NULL;
+		for (u32 m = 0; m < p->nmaps; m++)
+			if (p->maps[m] && p->maps[m]->id == d->imm &&
+			    p->maps[m]->type == BPF_MAP_TYPE_ARRAY && p->maps[m]->key_size == 4)
+				return p->maps[m];
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * map_lookup_elem on array map @m without the simulator, when R1 holds its
+ * id and R2 points at 4 bytes in the thread's lm from lm_fp on, inside the
+ * lm room (where a program keeps its key): what fw_map_lookup() does then
+ * (R0 the value's device address or 0; its 3 cycles are the caller's).
+ * Otherwise it jumps to the places @slow[0..1] (patched by the caller).
+ */
+static void emit_array_lookup(struct emit *e, const struct bn_map *m, size_t slow[2])
+{
+	u32 r0 = offsetof(struct bn_thr, r) + 4 * (BN_RF_A + BN_ABI_GPR_LO(0));
+	u32 r0b = offsetof(struct bn_thr, r) + 4 * (BN_RF_B + BN_ABI_GPR_LO(0));
+	u32 base = (u32)(BN_ADDR_EMEM + m->emem_off + m->voff);
+	size_t none;
+
+	rc_clear(e);
+	b1(e, 0x81);				/* cmp dword [rdi + R1], id */
+	mem(e, 7, RDI, offsetof(struct bn_thr, r) + 4 * (BN_RF_A + BN_ABI_GPR_LO(1)));
+	b4(e, m->id);
+	op2(e, 0x0f, 0x85);			/* jne: the call */
+	b4(e, 0);
+	slow[0] = e->n - 4;
+	b1(e, 0x8b);				/* mov eax, [rdi + R2]: the key's address */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, r) + 4 * (BN_RF_A + BN_ABI_GPR_LO(2)));
+	b1(e, 0x2b);				/* sub eax, [rdi + lm_base] */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, lm_base));
+	b1(e, 0x2b);				/* sub eax, [rdi + lm_fp] */
+	mem(e, RAX, RDI, offsetof(struct bn_thr, lm_fp));
+	b1(e, 0x2d);				/* sub eax, BN_ADDR_LM: bytes from lm_fp */
+	b4(e, BN_ADDR_LM);
+	op3(e, 0x48, 0x8d, 0x48);		/* lea rcx, [rax + 4] */
+	b1(e, 4);
+	op3(e, 0x44, 0x89, rr(2, RDX));		/* mov edx, r10d: the lm room, words */
+	op3(e, 0x48, 0xc1, rr(4, RDX));		/* shl rdx, 2 */
+	b1(e, 2);
+	op3(e, 0x48, 0x39, rr(RDX, RCX));	/* cmp rcx, rdx */
+	op2(e, 0x0f, 0x87);			/* ja: outside the room: the call */
+	b4(e, 0);
+	slow[1] = e->n - 4;
+	op3(e, 0x8b, 0x04, 0x06);		/* mov eax, [rsi + rax]: the key */
+	b1(e, 0x3d);				/* cmp eax, max_entries */
+	b4(e, m->max_entries);
+	op2(e, 0x73, 0);			/* jae: no element */
+	none = e->n - 1;
+	op2(e, 0x69, rr(RAX, RAX));		/* imul eax, eax, elem_size */
+	b4(e, m->elem_size);
+	b1(e, 0x05);				/* add eax, base: bn_map_value_addr() */
+	b4(e, base);
+	op2(e, 0xeb, 2);			/* jmp over the xor */
+	if (!e->oom)
+		e->b[none] = (u8)(e->n - (none + 1));
+	op2(e, 0x31, rr(RAX, RAX));		/* xor eax, eax */
+	b1(e, 0x89);				/* R0 = eax, both banks; high words 0 */
+	mem(e, RAX, RDI, r0);
+	b1(e, 0x89);
+	mem(e, RAX, RDI, r0b);
+	b1(e, 0xc7);
+	mem(e, 0, RDI, r0 + 4);
+	b4(e, 0);
+	b1(e, 0xc7);
+	mem(e, 0, RDI, r0b + 4);
+	b4(e, 0);
+	rc_clear(e);
+}
+
+/*
+ * The helper's stub at @s after the call (whose @ret_pc the link register
+ * holds) and its slots, @cycles theirs: bn_fw_call(), then the stub's rtn
+ * (emit_helper_rtn(); a helper does not move lm_fp or start reads: the lm
+ * room stays).  A lookup in an array map the block names is done here
+ * when it can be (emit_array_lookup()), the call otherwise.
+ */
+static void emit_helper(struct emit *e, u32 k, u32 s, u32 ret_pc, u32 ri, u32 cycles)
+{
+	const struct bn_dinsn *fw = &e->p->code[s];
+	const struct bn_map *m = fw->imm == BN_FW_MAP_LOOKUP ? lookup_array(e->p, e->blk, k) :
+				 NULL;
+	u32 n = e->ncur - 2;		/* through the call's slots */
+	size_t at, slow[2];
+
+	if (m) {
+		emit_array_lookup(e, m, slow);
+		emit_helper_rtn(e, s, ret_pc, ri, n, cycles + BN_FW_ARRAY_LOOKUP);
+		patch(e, slow[0]);
+		patch(e, slow[1]);
+		rc_clear(e);
+	}
 	emit_sync(e, cycles);
 	b1(e, 0xba);				/* mov edx, fwid */
 	b4(e, fw->imm);
 	emit_ccall(e, bn_fw_call, false);
 	at = emit_jnz(e);
-	if (o.konst && o.k != ret_pc) {
-		emit_exit_n(e, s + 1, fw->cost, n + 1);		/* the interpreter's rtn */
-	} else {
-		if (!o.konst) {
-			b1(e, 0x81);			/* cmp dword [rdi + link], ret_pc */
-			mem(e, 7, RDI, o.disp);
-			b4(e, ret_pc);
-			op2(e, 0x0f, 0x85);		/* jne: the interpreter's rtn */
-			b4(e, 0);
-			mis = e->n - 4;
-		}
-		emit_exit_n(e, ri, fw->cost + rt->tcost, n + 2);
-		if (mis) {
-			patch(e, mis);
-			emit_exit_n(e, s + 1, fw->cost, n + 1);
-		}
-	}
+	emit_helper_rtn(e, s, ret_pc, ri, n, 0);
 	patch(e, at);
 	emit_stop(e, s, s + 1, fw->cost, n + 1);
 }
@@ -904,7 +1020,7 @@ static void emit_slots_exit(struct emit *e, const struct bn_dinsn *d, u32 to, u3
 		cycles += d[j].cost;
 	}
 	if (helper_call(e->p, d, &ri))
-		emit_helper(e, to, d->imm, ri, cycles);
+		emit_helper(e, (u32)(d - e->p->code), to, d->imm, ri, cycles);
 	else
 		emit_exit(e, to, cycles);
 }
@@ -1086,6 +1202,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 	bool br = false, term = false;
 
 	rc_clear(e);		/* control joins at a block's entry */
+	e->blk = i;
 	*lmn = 0;
 	while (k < p->len && k - i < BN_NATIVE_MAX - 3 && k - i < code[i].run &&
 	       simple(&code[k])) {

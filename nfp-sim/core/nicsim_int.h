@@ -485,6 +485,7 @@ static inline bool bn_csr_read_fast(const struct bn_thr *t, u32 csr, u32 *v)
 }
 int bn_csr_write(struct bn_fpc *f, struct bn_thr *t, u32 csr, u32 v);
 int bn_fw_call(struct bn_fpc *f, struct bn_thr *t, u32 fwid);
+#define BN_FW_ARRAY_LOOKUP	3	/* cycles of an array map lookup (no memory access) */
 u64 bn_clock_ns(struct bn_fpc *f);
 
 /* native.c: translate @p's straight runs (unless sim->p.interpret), free them */

@@ -255,16 +255,21 @@ static inline u32 E_helper(struct tprog *p, u32 id)
 	return i;
 }
 
-/* R1 = map 0, R2 = address of lm[0] (where the key is); then call @helper. */
-static inline void E_map_call(struct tprog *p, u32 helper)
+/* R1 = map @map, R2 = address of lm[0] (where the key is); then call @helper. */
+static inline void E_map_call_m(struct tprog *p, u32 helper, u32 map)
 {
 	u32 i = E(p, a_immed(RR(BN_ABI_GPR_LO(1)), 0, 0, 0));
 
-	RL(p, i, BN_RELOC_MAP_ID, 0);
+	RL(p, i, BN_RELOC_MAP_ID, map);
 	E(p, a_immed(RR(BN_ABI_GPR_HI(1)), 0, 0, 0));
 	E(p, a_csr_rd(RR(BN_ABI_GPR_LO(2)), BN_CSR_LM_FP_ADDR));
 	E(p, a_immed(RR(BN_ABI_GPR_HI(2)), 0, 0, 0));
 	E_helper(p, helper);
+}
+
+static inline void E_map_call(struct tprog *p, u32 helper)
+{
+	E_map_call_m(p, helper, 0);
 }
 
 /* Load a 32-bit constant: immed (+ immed_hi); xfer-out through GPR 31. */

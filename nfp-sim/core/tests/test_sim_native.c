@@ -5,9 +5,10 @@
  * the shifter, divides, carries, compare-and-branch on every condition,
  * chained compares, br.al, call and rtn, defer slots; flags written where
  * later instructions read them; memory commands that sleep, signal, stall
- * on a full queue or fault; helper calls, one that sleeps on a hash map),
- * some with a small lm room or a pending xfer-in read so that blocks must
- * fall back, run on a NIC with host code and on one that interprets.
+ * on a full queue or fault; helper calls, a lookup that sleeps on a hash
+ * map, lookups in an array that the host code does itself), some with a
+ * small lm room or a pending xfer-in read so that blocks must fall back,
+ * run on a NIC with host code and on one that interprets.
  * Everything the program can leave behind is compared: the GPRs of both
  * banks and LM words (written into the packet), the verdict, a fault and
  * its reason, cycles and instruction counts; the flags at the end are read
@@ -216,6 +217,7 @@ static void gen(struct tprog *p)
 
 	tp_init(p, BN_PROG_XDP);
 	tp_add_map(p, BPF_MAP_TYPE_HASH, 4, 8, 16);
+	tp_add_map(p, BPF_MAP_TYPE_ARRAY, 4, 12, 16);
 	E(p, a_csr_rd(AR(29), BN_CSR_CTX(0)));
 	E(p, a_csr_rd(AR(30), BN_CSR_LM_FP_ADDR));
 	for (k = 0; k < 8; k++) {
@@ -251,9 +253,13 @@ static void gen(struct tprog *p)
 		} else if (rnd(10) == 0 && left > 2) {
 			rand_mem(p);
 			continue;
-		} else if (rnd(24) == 0 && left > 5) {
-			switch (rnd(5)) {
+		} else if (rnd(24) == 0 && left > 7) {
+			switch (rnd(6)) {
 			case 0: E_map_call(p, BN_FW_MAP_LOOKUP); break;	/* sleeps */
+			case 5:		/* the array: in range or not, the key at lm_fp */
+				E_ld32(p, LMW(0), rnd(4) ? rnd(20) : rnd(0xffffffff));
+				E_map_call_m(p, BN_FW_MAP_LOOKUP, 1);
+				break;
 			case 1: E_helper(p, BN_FW_KTIME); break;
 			case 2:		/* the link elsewhere: the stub's rtn goes where a28 says */
 				RL(p, E(p, a_call(RR(5), 0, 0)), BN_RELOC_HELPER, BN_FW_PRANDOM);
@@ -281,25 +287,29 @@ static void gen(struct tprog *p)
 	E(p, a_rtn(AR(28), 0));
 }
 
-/* The hash map of each NIC that gen()'s lookups get as their map 0. */
+/* The maps of each NIC that gen()'s lookups get: a hash map (0) and an array (1). */
 static struct {
 	struct bn_sim *sim;
-	u32 id;
+	u32 id[2];
 } maps[2];
 
-static u32 map_of(struct bn_sim *sim)
+static const u32 *maps_of(struct bn_sim *sim)
 {
-	struct bn_image_map m = { .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8,
-				  .max_entries = 16 };
+	struct bn_image_map m[2] = {
+		{ .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8, .max_entries = 16 },
+		{ .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 12, .max_entries = 16 },
+	};
 	char err[128];
-	u32 i;
+	u32 i, k;
 
 	for (i = 0; i < 2 && maps[i].sim; i++)
 		if (maps[i].sim == sim)
 			return maps[i].id;
-	if (i == 2 || bn_sim_map_create(sim, &m, &maps[i].id, err, sizeof(err))) {
-		printf("map: %s\n", i == 2 ? "more than two NICs" : err);
-		exit(1);
+	for (k = 0; k < 2; k++) {
+		if (i == 2 || bn_sim_map_create(sim, &m[k], &maps[i].id[k], err, sizeof(err))) {
+			printf("map: %s\n", i == 2 ? "more than two NICs" : err);
+			exit(1);
+		}
 	}
 	maps[i].sim = sim;
 	return maps[i].id;
@@ -309,10 +319,10 @@ static u32 map_of(struct bn_sim *sim)
 static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
 {
 	struct bn_sim_result r;
-	u32 id = map_of(sim);
+	const u32 *ids = maps_of(sim);
 
 	memset(&r, 0, sizeof(r));
-	if (tp_load(sim, p, &id, p->nmaps)) {
+	if (tp_load(sim, p, ids, p->nmaps)) {
 		printf("load failed: %s\n", t_err);
 		r.fault = 2;
 		return r;
