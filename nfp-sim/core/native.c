@@ -318,6 +318,18 @@ static bool general(const struct bn_dinsn *d)
 	return !(d->x >> 8);
 }
 
+/* br_cmp in its no-flags form, one handler per condition (bn_dinsn.x = BN_X_COND | cond) */
+static bool cond_form(const struct bn_dinsn *d)
+{
+	return (d->x >> 8) == (BN_X_COND >> 8);
+}
+
+/* A compare that writes the flags: br_cmp but in its no-flags form, br_cmpc */
+static bool cmp_writes_flags(const struct bn_dinsn *d)
+{
+	return (d->op == BN_OP_br_cmp && !cond_form(d)) || d->op == BN_OP_br_cmpc;
+}
+
 /*
  * A straight instruction the translation runs: any form but br_cmp's; the
  * general form (flags live, or operands the special forms do not take)
@@ -326,7 +338,7 @@ static bool general(const struct bn_dinsn *d)
  */
 static bool simple(const struct bn_dinsn *d)
 {
-	return (d->x >> 8) != (BN_X_COND >> 8) && simple_op(d) && (!general(d) || !d->slot);
+	return !cond_form(d) && simple_op(d) && (!general(d) || !d->slot);
 }
 
 /* A block's lm need grows by an instruction's (bn_dinsn.lmn, in any form). */
@@ -354,7 +366,6 @@ static bool slot_ok(const struct bn_dinsn *d, u8 *lmn)
 static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 {
 	const struct bn_dinsn *d = &p->code[k];
-	u16 form = d->x >> 8;
 	u8 n = *lmn;	/* the block's lm need with the branch's and its slots' */
 	u32 j;
 
@@ -362,13 +373,12 @@ static bool final_branch(const struct bn_prog *p, u32 k, u8 *lmn)
 		return false;
 	if (d->op == BN_OP_rtn)		/* no slots, the link a register or constant */
 		return !d->defer && d->ak != BN_K_LM && d->ak != BN_K_XIN;
-	if ((d->op == BN_OP_br_cmp && form != (BN_X_COND >> 8)) || d->op == BN_OP_br_cmpc) {
-		/* it writes the flags */
+	if (cmp_writes_flags(d)) {
 		if (d->cond > BN_COND_AL)
 			return false;
 		need_lm(d, &n);
-	} else if (form != (BN_X_COND >> 8) &&
-		   (form != (BN_X_PLAIN >> 8) ||
+	} else if (!cond_form(d) &&
+		   ((d->x >> 8) != (BN_X_PLAIN >> 8) ||
 		    !((d->op == BN_OP_br && d->cond == BN_COND_AL) || d->op == BN_OP_call))) {
 		return false;
 	}
@@ -628,6 +638,27 @@ static void emit_ret(struct emit *e, u32 idx)
 	b1(e, 0xc3);
 }
 
+/* add r8, @cycles: cycles not yet in f->now (7 bytes) */
+static void add_r8(struct emit *e, u32 cycles)
+{
+	op3(e, 0x49, 0x81, rr(0, 0));
+	b4(e, cycles);
+}
+
+/* sub r9d, @n: instructions off the watchdog budget */
+static void sub_r9(struct emit *e, u32 n)
+{
+	op3(e, 0x41, 0x81, rr(5, 1));
+	b4(e, n);
+}
+
+/* What a way out of a block runs first: its @cycles and its @n instructions counted. */
+static void emit_count(struct emit *e, u32 cycles, u32 n)
+{
+	add_r8(e, cycles);
+	sub_r9(e, n);
+}
+
 /*
  * Leave the block for @idx: its cycles added to r8, its instructions taken
  * from the budget in r9d; then straight into the block at @idx if it has
@@ -635,10 +666,7 @@ static void emit_ret(struct emit *e, u32 idx)
  */
 static void emit_exit_n(struct emit *e, u32 idx, u32 cycles, u32 n)
 {
-	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, imm32 */
-	b4(e, cycles);
-	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, imm32 */
-	b4(e, n);
+	emit_count(e, cycles, n);
 	if (!e->nn || idx >= e->p->ncode || !e->nn[idx]) {
 		emit_ret(e, idx);
 		return;
@@ -702,8 +730,7 @@ static void emit_ret_st(struct emit *e, u32 idx, u32 st)
 /* f->now += r8 + @cycles; r8 = 0: what the simulator reads of the clock is exact */
 static void emit_sync(struct emit *e, u32 cycles)
 {
-	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, imm32 */
-	b4(e, cycles);
+	add_r8(e, cycles);
 	op3(e, 0x4d, 0x01, 0x80 | 0 << 3 | 3);	/* add [r11 + now], r8 */
 	b4(e, offsetof(struct bn_fpc, now));
 	op3(e, 0x45, 0x31, rr(0, 0));		/* xor r8d, r8d */
@@ -770,12 +797,10 @@ static void patch(struct emit *e, size_t at)
  */
 static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
 {
-	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, n */
-	b4(e, n);
+	sub_r9(e, n);
 	op3(e, 0x83, 0xf8, BN_STEP_SLEEP);	/* cmp eax, SLEEP */
-	op2(e, 0x75, 18);			/* jne over the sleep exit */
-	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, cost */
-	b4(e, cost);
+	op2(e, 0x75, 18);			/* jne over the sleep exit: add_r8, mov rax, ret */
+	add_r8(e, cost);
 	emit_ret_st(e, resume, BN_STEP_SLEEP);
 	op2(e, 0x48, 0xc1);			/* shl rax, 32: the status */
 	op2(e, rr(4, RAX), 32);
@@ -818,10 +843,7 @@ static void emit_done(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycle
 	load_a(e, d, RAX);
 	b1(e, 0x89);				/* mov [rdi + verdict], eax */
 	mem(e, RAX, RDI, offsetof(struct bn_thr, verdict));
-	op3(e, 0x49, 0x81, rr(0, 0));
-	b4(e, cycles + d->cost);
-	op3(e, 0x41, 0x81, rr(5, 1));
-	b4(e, e->ncur);
+	emit_count(e, cycles + d->cost, e->ncur);
 	emit_ret_st(e, k, BN_NATIVE_DONE);
 }
 
@@ -1077,10 +1099,7 @@ static void emit_rtn(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles
 	op2(e, 0x0f, 0x83);			/* jae: not in the image */
 	b4(e, 0);
 	at = e->n - 4;
-	op3(e, 0x49, 0x81, rr(0, 0));		/* add r8, cycles */
-	b4(e, cycles + d->tcost);
-	op3(e, 0x41, 0x81, rr(5, 1));		/* sub r9d, n */
-	b4(e, e->ncur);
+	emit_count(e, cycles + d->tcost, e->ncur);
 	op2(e, 0x48, 0xb9);			/* mov rcx, nat_tab */
 	put(e, &tab, 8);
 	op2(e, 0x48, 0x8b);			/* mov rcx, [rcx + rax * 8] */
@@ -1090,20 +1109,15 @@ static void emit_rtn(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles
 	op2(e, 0xff, rr(4, RCX));		/* jmp rcx */
 	b1(e, 0xc3);				/* ret: eax is the index */
 	patch(e, at);
-	op3(e, 0x49, 0x81, rr(0, 0));
-	b4(e, cycles);
-	op3(e, 0x41, 0x81, rr(5, 1));
-	b4(e, e->ncur - 1);
+	emit_count(e, cycles, e->ncur - 1);
 	emit_ret_st(e, i, BN_NATIVE_INTERP);
 }
 
 /* The block's last instruction (a compare-and-branch, chained or not, br.al, call, rtn) at @i. */
 static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles)
 {
-	/* br_cmp but in its no-flags form, br_cmpc: the flags are written */
-	bool flags = (d->op == BN_OP_br_cmp && (d->x >> 8) != (BN_X_COND >> 8)) ||
-		     d->op == BN_OP_br_cmpc;
-	u8 cond = (d->x >> 8) == (BN_X_COND >> 8) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
+	bool flags = cmp_writes_flags(d);
+	u8 cond = cond_form(d) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
 	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
 	struct rcache saved[3];
 	size_t at;
