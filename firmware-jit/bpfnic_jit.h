@@ -143,6 +143,21 @@ int bn_jit_compile(const struct bn_jit_in *in, const struct bn_jit_opts *opts,
 		   const struct bn_jit_env *env, void **img, size_t *img_len,
 		   struct bn_jit_stats *stats);
 
+/**
+ * bn_jit_check_image() - decode every code word of an image
+ * @img: an image bn_jit_compile() wrote
+ * @img_len: its size
+ * @bad: out: on error, the first word that does not decode
+ * @why: out: on error, why (bn_decode()'s reason)
+ *
+ * The JIT packs its words without bn_encode()'s checks, as a kernel JIT
+ * does: whoever runs the image decodes and checks each word, as the
+ * device's loader does.  Callers that do not load the image (the CLI, the
+ * tests) check it with this, after timing the JIT.
+ * Return: 0, or -EINVAL.
+ */
+int bn_jit_check_image(const void *img, size_t img_len, __u32 *bad, const char **why);
+
 /* Name of pass @p, or NULL.  bn_jit_pass_by_name() returns -1 if unknown. */
 const char *bn_jit_pass_name(enum bn_jit_pass p);
 int bn_jit_pass_by_name(const char *name);

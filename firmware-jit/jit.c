@@ -17,14 +17,20 @@
 #define jit_le16(x)	cpu_to_le16(x)
 #define jit_le32(x)	cpu_to_le32(x)
 #define jit_le64(x)	cpu_to_le64(x)
+#define jit_from_le32(x)	le32_to_cpu(x)
+#define jit_from_le64(x)	le64_to_cpu(x)
 #elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define jit_le16(x)	((__le16)(x))
 #define jit_le32(x)	((__le32)(x))
 #define jit_le64(x)	((__le64)(x))
+#define jit_from_le32(x)	((u32)(x))
+#define jit_from_le64(x)	((u64)(x))
 #else
 #define jit_le16(x)	((__le16)__builtin_bswap16(x))
 #define jit_le32(x)	((__le32)__builtin_bswap32(x))
 #define jit_le64(x)	((__le64)__builtin_bswap64(x))
+#define jit_from_le32(x)	__builtin_bswap32((u32)(x))
+#define jit_from_le64(x)	__builtin_bswap64((u64)(x))
 #endif
 
 /* In enum bn_jit_pass order: both come from BN_JIT_PASSES. */
@@ -182,7 +188,7 @@ static bool has_target(u64 word)
 
 /*
  * Write every branch target into its word (image-relative; BR_REL adds the
- * base).  The word was encoded (bn_encode()) with every other field; only
+ * base).  The word was packed (bn_pack()) with every other field; only
  * the target field changes, checked to fit first.  Counts the relocations.
  */
 static void jit_patch(struct bn_jit *j)
@@ -321,6 +327,32 @@ static int jit_write_image(struct bn_jit *j, void **img, size_t *img_len, bool l
 		line[k] = jit_le32(j->off[k]);
 	*img = p;
 	*img_len = len;
+	return 0;
+}
+
+int bn_jit_check_image(const void *img, size_t img_len, u32 *bad, const char **why)
+{
+	const struct bn_image_hdr *h = img;
+	const __le64 *code = (const __le64 *)(h + 1);
+	struct bn_ucode uc;
+	u32 n, u;
+
+	*bad = 0;
+	if (img_len < sizeof(*h)) {
+		*why = "image shorter than its header";
+		return -EINVAL;
+	}
+	n = jit_from_le32(h->code_len);
+	if ((img_len - sizeof(*h)) / 8 < n) {
+		*why = "code runs past the image";
+		return -EINVAL;
+	}
+	for (u = 0; u < n; u++) {
+		if (bn_decode(jit_from_le64(code[u]), &uc, why)) {
+			*bad = u;
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 

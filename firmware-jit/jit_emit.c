@@ -2,9 +2,10 @@
 /*
  * firmware-jit emitters, in three layers:
  *
- *   __emit_*()  build a struct bn_ucode and pack it with bn_encode(), the
- *               only place bits are packed; an encoding failure is an
- *               internal error
+ *   __emit_*()  build a struct bn_ucode and pack it with bn_pack(), the
+ *               only place bits are packed; only the fields' widths are
+ *               checked here, the rest by bn_jit_check_image() or the
+ *               device's loader (bn_decode())
  *   emit_*()    legalise operands for the ports: bank A / LM on the A port,
  *               bank B / xfer-in / imm8 on the B port, swapping operands or
  *               moving them through the legaliser's scratch registers
@@ -215,20 +216,18 @@ static void __emit(struct bn_jit *j, struct bn_ucode *u, u8 tag, u32 tgt)
 {
 	u32 span = bn_isa[u->op].flags & BN_IF_PAIR ? 2 : 1;
 	const char *why;
-	u64 w;
 
 	if (j->error)
 		return;
 	if (j->ncode >= j->cap && jit_grow(j))
 		return;
-	if (bn_encode(u, &w, &why)) {
+	if (bn_pack(u, &j->code[j->ncode], &why)) {
 		jit_internal(j, why);
 		return;
 	}
 	jit_track(j, u->dst, span);
 	jit_track(j, u->srca, span);
 	jit_track(j, u->srcb, span);
-	j->code[j->ncode] = w;
 	j->tag[j->ncode] = tag;
 	j->tgt[j->ncode] = tgt;
 	j->ncode++;

@@ -2022,7 +2022,7 @@ static void uc_set(struct bn_jit *j, u32 u, const struct bn_ucode *uc)
 {
 	const char *why;
 
-	if (bn_encode(uc, &j->code[u], &why))
+	if (bn_pack(uc, &j->code[u], &why))
 		jit_internal(j, why);
 }
 

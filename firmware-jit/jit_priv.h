@@ -6,7 +6,7 @@
  * code follows.
  *
  * Layers (each file reads top to bottom in this order):
- *   jit_emit.c   __emit_<format>() bit packing through bn_encode(),
+ *   jit_emit.c   __emit_<format>() bit packing through bn_pack(),
  *                emit_<op>() port legalisation, wrp_<idiom>() sequences
  *   jit_insn.c   one callback per eBPF opcode, in a static const table
  *   jit_passes.c the named passes (BN_JIT_PASSES) and the analyses they use

@@ -238,15 +238,6 @@ static const char *check_insn(const struct bn_ucode *u)
 
 /* ---- encode / decode ------------------------------------------------------------ */
 
-#define FIT(mask, v, msg)				\
-	do {						\
-		if (!FIELD_FIT(mask, v)) {		\
-			*why = msg;			\
-			return -EINVAL;			\
-		}					\
-		w |= FIELD_PREP(mask, v);		\
-	} while (0)
-
 /* Value fields: bytes [VAL_START, sizeof) of struct bn_ucode, read as 8 + 8 + 4. */
 #define VAL_START	offsetof(struct bn_ucode, shc)
 _Static_assert(sizeof(struct bn_ucode) - VAL_START == 20,
@@ -296,15 +287,78 @@ static int check_ports(const struct bn_ucode *u, u16 uses, const char **why)
 	return -EINVAL;
 }
 
+/* Unused operand fields stay 0, so an all-zero word is a nop. */
+int bn_pack(const struct bn_ucode *u, u64 *word, const char **why)
+{
+	u16 uses = op_uses[u->op];
+	u64 w = FIELD_PREP(BN_F_OPC, u->op);
+
+#define PUT(mask, v, msg)					\
+	do {							\
+		if (!FIELD_FIT(mask, v)) {			\
+			*why = msg;				\
+			return -ERANGE;				\
+		}						\
+		w |= FIELD_PREP(mask, v);			\
+	} while (0)
+	if (uses & U_DST)
+		PUT(BN_F_DST, u->dst, "destination operand does not fit");
+	if (uses & U_SRCA)
+		PUT(BN_F_SRCA, u->srca, "A operand does not fit");
+	if (uses & U_SRCB)
+		PUT(BN_F_SRCB, u->srcb, "B operand does not fit");
+	switch (bn_isa[u->op].fmt) {
+	case BN_FMT_ALU:
+	case BN_FMT_LDF:
+		PUT(BN_F_SHC, u->shc, "shift kind does not fit");
+		PUT(BN_F_SHAMT, u->shamt, "shift amount is 0..31");
+		PUT(BN_F_MASK, u->mask, "byte mask is 4 bits");
+		PUT(BN_F_ZF, u->zf, "zf is one bit");
+		break;
+	case BN_FMT_IMMED:
+		PUT(BN_F_IMM16, u->imm16, "imm16");
+		PUT(BN_F_BSH, u->bsh, "byte shift is 0..2");
+		PUT(BN_F_INV, u->inv, "inv is one bit");
+		break;
+	case BN_FMT_BR:
+	case BN_FMT_BRCMP:
+	case BN_FMT_CALL:
+	case BN_FMT_RTN:
+		PUT(BN_F_COND, u->cond, "condition");
+		PUT(BN_F_DEFER, u->defer, "defer is 0..2");
+		PUT(BN_F_TARGET, u->target, "branch target does not fit 14 bits");
+		break;
+	case BN_FMT_MEM:
+		PUT(BN_F_TGT, u->tgt, "memory target");
+		PUT(BN_F_XFER, u->xfer, "xfer register is 0..31");
+		PUT(BN_F_LEN, u->len, "length is 1..128 bytes");
+		PUT(BN_F_SIG, u->sig, "signal is 0..7");
+		PUT(BN_F_SWAP, u->swap, "swap is one bit");
+		break;
+	case BN_FMT_CSR:
+		PUT(BN_F_CSR, u->csr, "csr");
+		break;
+	case BN_FMT_WAIT:
+		PUT(BN_F_SIGMASK, u->sigmask, "sigmask");
+		break;
+	case BN_FMT_FW:
+		PUT(BN_F_FWID, u->fwid, "fwid");
+		break;
+	default:
+		break;
+	}
+#undef PUT
+	*word = w;
+	return 0;
+}
+
 int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 {
-	const struct bn_isa_info *in = &bn_isa[u->op];
 	const char *msg;
 	u16 uses;
-	u64 w = 0;
 	int err;
 
-	if (!in->name) {
+	if (!bn_isa[u->op].name) {
 		*why = "undefined opcode";
 		return -EINVAL;
 	}
@@ -319,59 +373,7 @@ int bn_encode(const struct bn_ucode *u, u64 *word, const char **why)
 		*why = msg;
 		return -EINVAL;
 	}
-	w |= FIELD_PREP(BN_F_OPC, u->op);
-	/*
-	 * Unused operand fields stay 0, so an all-zero word is a nop.  A used
-	 * operand passed check_ports(): a valid kind, so within 10 bits.
-	 */
-	if (uses & U_DST)
-		w |= FIELD_PREP(BN_F_DST, u->dst);
-	if (uses & U_SRCA)
-		w |= FIELD_PREP(BN_F_SRCA, u->srca);
-	if (uses & U_SRCB)
-		w |= FIELD_PREP(BN_F_SRCB, u->srcb);
-	switch (in->fmt) {
-	case BN_FMT_ALU:
-	case BN_FMT_LDF:
-		FIT(BN_F_SHC, u->shc, "shift kind does not fit");
-		FIT(BN_F_SHAMT, u->shamt, "shift amount is 0..31");
-		FIT(BN_F_MASK, u->mask, "byte mask is 4 bits");
-		FIT(BN_F_ZF, u->zf, "zf is one bit");
-		break;
-	case BN_FMT_IMMED:
-		FIT(BN_F_IMM16, u->imm16, "imm16");
-		FIT(BN_F_BSH, u->bsh, "byte shift is 0..2");
-		FIT(BN_F_INV, u->inv, "inv is one bit");
-		break;
-	case BN_FMT_BR:
-	case BN_FMT_BRCMP:
-	case BN_FMT_CALL:
-	case BN_FMT_RTN:
-		FIT(BN_F_COND, u->cond, "condition");
-		FIT(BN_F_DEFER, u->defer, "defer is 0..2");
-		FIT(BN_F_TARGET, u->target, "branch target does not fit 14 bits");
-		break;
-	case BN_FMT_MEM:
-		FIT(BN_F_TGT, u->tgt, "memory target");
-		FIT(BN_F_XFER, u->xfer, "xfer register is 0..31");
-		FIT(BN_F_LEN, u->len, "length is 1..128 bytes");
-		FIT(BN_F_SIG, u->sig, "signal is 0..7");
-		FIT(BN_F_SWAP, u->swap, "swap is one bit");
-		break;
-	case BN_FMT_CSR:
-		FIT(BN_F_CSR, u->csr, "csr");
-		break;
-	case BN_FMT_WAIT:
-		FIT(BN_F_SIGMASK, u->sigmask, "sigmask");
-		break;
-	case BN_FMT_FW:
-		FIT(BN_F_FWID, u->fwid, "fwid");
-		break;
-	default:
-		break;
-	}
-	*word = w;
-	return 0;
+	return bn_pack(u, word, why) ? -EINVAL : 0;
 }
 
 /* The fields @u->op's format uses, from @w; the others stay as they are. */

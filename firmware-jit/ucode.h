@@ -75,6 +75,13 @@ static inline u16 bn_opnd_val(u16 opnd)
  * B/XFER/IMM/NONE; DST: A/B/BOTH/XFER/LM/NONE).  On error *why says which.
  */
 int bn_encode(const struct bn_ucode *u, u64 *word, const char **why);
+/*
+ * bn_pack() - bn_encode() with one check only, that each field the format
+ * uses fits its width (-ERANGE and *why if not): for an encoder that keeps
+ * to the formats (the JIT), whose words' consumer checks the rest
+ * (bn_decode()).  @u->op must be defined.
+ */
+int bn_pack(const struct bn_ucode *u, u64 *word, const char **why);
 /* bn_decode() - unpack; -EINVAL for an undefined opcode or a bad operand. */
 int bn_decode(u64 word, struct bn_ucode *u, const char **why);
 /*

@@ -276,6 +276,39 @@ static void test_reject_structure(void)
 
 /* ---- images ----------------------------------------------------------------------- */
 
+/*
+ * bn_jit_check_image() on @t's image: it passes; a word the device would
+ * refuse (an A operand in the B port, an undefined opcode), or an image cut
+ * short, is found, and the word named.
+ */
+static void check_image_check(struct t_prog *t)
+{
+	__u64 *code = (__u64 *)t_code(t), keep;
+	__u32 n = t_hdr(t)->code_len, at = n - 1, bad = 99;	/* the last word */
+	const char *why = NULL;
+	struct bn_ucode u = { .op = BN_OP_add, .dst = BN_OPND_BOTH(1), .srca = BN_OPND_A(2),
+			      .srcb = BN_OPND_A(3) };
+
+	CHECK(!bn_jit_check_image(t->img, t->len, &bad, &why), "check_image: the JIT's image");
+	keep = code[at];
+	CHECK(!bn_pack(&u, &code[at], &why), "bn_pack packs what only decode refuses");
+	CHECK(bn_jit_check_image(t->img, t->len, &bad, &why) == -EINVAL && bad == at &&
+	      strstr(why, "B operand"), "check_image: word %u: %u %s", at, bad, why);
+	code[at] = 0xffull << 56;
+	CHECK(bn_jit_check_image(t->img, t->len, &bad, &why) == -EINVAL && bad == at,
+	      "check_image: word %u with opcode 0xff: %u %s", at, bad, why);
+	code[at] = keep;
+	CHECK(bn_jit_check_image(t->img, sizeof(struct bn_image_hdr) + 8ull * n - 1, &bad,
+				 &why) == -EINVAL && strstr(why, "past"),
+	      "check_image: cut short: %s", why);
+	CHECK(bn_jit_check_image(t->img, 3, &bad, &why) == -EINVAL, "check_image: 3 bytes");
+	u.shamt = 32;
+	u.srcb = BN_OPND_B(3);
+	u.shc = BN_SHC_LSL;
+	CHECK(bn_pack(&u, &keep, &why) == -ERANGE && strstr(why, "0..31"),
+	      "bn_pack: shift amount 32: %s", why);
+}
+
 static void test_image(void)
 {
 	struct bpf_insn p[] = {
@@ -326,6 +359,7 @@ static void test_image(void)
 	for (k = 0; k < N(p); k++)
 		CHECK(t_lines(&t)[k] <= h->code_len && (!k || t_lines(&t)[k] >= t_lines(&t)[k - 1]),
 		      "line %u: %u", k, t_lines(&t)[k]);
+	check_image_check(&t);
 	free(t.img);
 	t = t_build(p, N(p), BN_PROG_XDP, maps, 2, 0, 0, &e);
 	CHECK(t.img && !t_hdr(&t)->nlines, "no line table unless asked");

@@ -106,6 +106,15 @@ static inline struct t_prog t_build(const struct bpf_insn *insns, __u32 n, __u32
 	p.aerr = bn_analyze(insns, n, type, maps, nmaps, meta, subs, 16, &in.nsubprogs, &env);
 	if (!p.aerr)
 		p.err = bn_jit_compile(&in, &opts, &env, &p.img, &p.len, &p.st);
+	if (!p.aerr && !p.err) {	/* every word decodes, as the device's loader asks */
+		const char *why;
+		__u32 bad;
+
+		if (bn_jit_check_image(p.img, p.len, &bad, &why)) {
+			fprintf(stderr, "  image word %u does not decode: %s\n", bad, why);
+			p.err = -EFAULT;
+		}
+	}
 	free(meta);
 	return p;
 }

@@ -54,6 +54,26 @@ int jit_analyze(struct jit_ctx *c, const struct bn_obj_prog *p)
 	return 0;
 }
 
+/*
+ * The JIT checks only that each field fits; every word is decoded here, as
+ * the device's loader would, after the timing.  A word that does not decode
+ * is the JIT's bug: reported like its other internal errors, no image.
+ */
+static void check_image(struct jit_ctx *c, void **img, size_t *len)
+{
+	const char *why;
+	uint32_t bad;
+
+	if (!bn_jit_check_image(*img, *len, &bad, &why))
+		return;
+	p_err("%s: prog %s: internal error: microcode word %u: %s", c->p->file, c->p->name,
+	      bad, why);
+	free(*img);
+	*img = NULL;
+	*len = 0;
+	c->last_err = -EFAULT;
+}
+
 int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 		size_t *len, struct bn_jit_stats *st)
 {
@@ -81,6 +101,8 @@ int jit_compile(struct jit_ctx *c, uint32_t disabled, bool lines, void **img,
 	c->last_err = bn_jit_compile(&in, &opts, &env, img, len, st);
 	c->compile_us = (cpu_sec() - c0) * 1e6;
 	c->compile_wall_us = (now_sec() - t0) * 1e6;
+	if (!c->last_err)
+		check_image(c, img, len);
 	return c->last_err;
 }
 
