@@ -214,56 +214,6 @@ static void jit_patch(struct bn_jit *j)
 
 /* ---- image --------------------------------------------------------------------------------- */
 
-/*
- * BN_IMAGE_F_ORDER_FREE: from the metadata (which map every map value
- * access reaches), no map whose contents any packet changes is read by
- * another in a way the order could show: no helper that updates or deletes
- * entries or emits events, no plain store into a map value, and no map
- * that is both atomically added to and read.  Dead instructions do not
- * count; a map the metadata cannot name (paths disagree) rules it out.
- */
-static bool order_free(const struct bn_jit_in *in)
-{
-	u64 rd = 0, add = 0;
-	u32 i;
-
-	if (in->nmaps > 64)
-		return false;
-	for (i = 0; i < in->len; i++) {
-		const struct bpf_insn *insn = &in->insns[i];
-		const struct bn_insn_meta *m = &in->meta[i];
-		u8 cls = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code);
-		const struct bn_reg_info *base = NULL;
-
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			i++;	/* the second half */
-			continue;
-		}
-		if (m->flags & BN_META_DEAD)
-			continue;
-		if (cls == BPF_JMP && BPF_OP(insn->code) == BPF_CALL && !insn->src_reg &&
-		    (insn->imm == BPF_FUNC_map_update_elem ||
-		     insn->imm == BPF_FUNC_map_delete_elem ||
-		     insn->imm == BPF_FUNC_perf_event_output))
-			return false;
-		if (cls == BPF_LDX && mode == BPF_MEM)
-			base = &m->src;
-		else if ((cls == BPF_STX || cls == BPF_ST) && (mode == BPF_MEM || mode == BPF_ATOMIC))
-			base = &m->dst;
-		if (!base || base->type != BN_REG_MAP_VALUE)
-			continue;
-		if (base->map_index >= in->nmaps)
-			return false;
-		if (cls == BPF_LDX)
-			rd |= 1ull << base->map_index;
-		else if (cls == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_ADD)
-			add |= 1ull << base->map_index;
-		else
-			return false;	/* a plain store, or an atomic that returns or replaces */
-	}
-	return !(rd & add);
-}
-
 static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nrelocs,
 		      u32 nlines)
 {
@@ -277,7 +227,7 @@ static void write_hdr(const struct bn_jit *j, struct bn_image_hdr *h, u32 nreloc
 	h->stack_size = jit_le16(j->stack_size);
 	h->gprs = jit_le16(j->gprs);
 	h->xfers = jit_le16(j->xfers);
-	h->flags = jit_le16(j->img_flags | (order_free(j->in) ? BN_IMAGE_F_ORDER_FREE : 0));
+	h->flags = jit_le16(j->img_flags | (jit_order_free(j) ? BN_IMAGE_F_ORDER_FREE : 0));
 }
 
 /* The code words, and after them a relocation for each tagged one. */

@@ -228,6 +228,50 @@ static void insn_facts(struct bn_jit *j, u32 i)
 	}
 }
 
+/*
+ * BN_IMAGE_F_ORDER_FREE: from the metadata (which map every map value
+ * access reaches), no map whose contents any packet changes is read by
+ * another in a way the order could show: no helper that updates or deletes
+ * entries or emits events, no plain store into a map value, and no map
+ * that is both atomically added to and read.  Dead instructions do not
+ * count; a map the metadata cannot name (paths disagree) rules it out.
+ * Gathered instruction by instruction in the structure sweep.
+ */
+static void order_facts(struct bn_jit *j, u32 i)
+{
+	const struct bpf_insn *insn = jit_insn(j, i);
+	const struct bn_insn_meta *m = jit_meta(j, i);
+	u8 cls = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code);
+	const struct bn_reg_info *base = NULL;
+
+	if (m->flags & BN_META_DEAD)
+		return;
+	if (cls == BPF_JMP && BPF_OP(insn->code) == BPF_CALL && !insn->src_reg &&
+	    (insn->imm == BPF_FUNC_map_update_elem ||
+	     insn->imm == BPF_FUNC_map_delete_elem ||
+	     insn->imm == BPF_FUNC_perf_event_output))
+		j->of_not = true;
+	if (cls == BPF_LDX && mode == BPF_MEM)
+		base = &m->src;
+	else if ((cls == BPF_STX || cls == BPF_ST) && (mode == BPF_MEM || mode == BPF_ATOMIC))
+		base = &m->dst;
+	if (!base || base->type != BN_REG_MAP_VALUE)
+		return;
+	if (base->map_index >= j->in->nmaps || base->map_index >= 64)
+		j->of_not = true;
+	else if (cls == BPF_LDX)
+		j->of_rd |= 1ull << base->map_index;
+	else if (cls == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_ADD)
+		j->of_add |= 1ull << base->map_index;
+	else
+		j->of_not = true;	/* a plain store, or an atomic that returns or replaces */
+}
+
+bool jit_order_free(const struct bn_jit *j)
+{
+	return j->in->nmaps <= 64 && !j->of_not && !(j->of_rd & j->of_add);
+}
+
 /* The last instruction of a subprogram must not fall through. */
 static void check_end(struct bn_jit *j, u32 i)
 {
@@ -276,6 +320,7 @@ int jit_pass_structure(struct bn_jit *j)
 		if (fold)
 			imm_fold_insn(j, i);
 		insn_facts(j, i);
+		order_facts(j, i);
 		code = in->insns[i].code;
 		nldx += BPF_CLASS(code) == BPF_LDX;
 		nstores += is_mem_write(code);

@@ -307,6 +307,8 @@ struct jit_frame {
  * @has_calls: the program makes bpf-to-bpf calls (JIT_FP is set up)
  * @back_edges: some jump or bpf-to-bpf call goes backwards (or to itself)
  * @nldx, @nstores, @njumps: loads, stores, conditional jumps and JAs
+ * @of_rd, @of_add, @of_not: maps read and atomically added to, and
+ *	whether something else rules BN_IMAGE_F_ORDER_FREE out (jit_order_free())
  * @kc, @kc_ok, @kc_next: constants held in GPRs JIT_KC.. (imm_fold), which
  *	are valid, the one to replace next
  */
@@ -337,6 +339,8 @@ struct bn_jit {
 	bool has_calls;
 	bool back_edges;
 	u32 nldx, nstores, njumps;
+	u64 of_rd, of_add;
+	bool of_not;
 	u32 kc[JIT_NKC];
 	u8 kc_ok, kc_next;
 };
@@ -546,6 +550,8 @@ static inline bool jit_hi_needed(const struct bn_jit *j, u32 i)
 
 /* ---- passes (jit_passes.c) --------------------------------------------------- */
 int jit_pass_structure(struct bn_jit *j);
+/* BN_IMAGE_F_ORDER_FREE, from what the structure sweep gathered */
+bool jit_order_free(const struct bn_jit *j);
 int jit_pass_frames(struct bn_jit *j);
 void jit_run_passes(struct bn_jit *j);
 void jit_pass_post(struct bn_jit *j);
