@@ -837,7 +837,7 @@ static void load_wc(struct bn_jit *j, u32 i)
 
 	ji_bytes_get(&j->ji[i], b);
 	if (!load_span(b, &lo, &hi)) {
-		load_result(j, i, words, 0, b);
+		load_result(j, i, NULL, 0, b);	/* every byte zero: no word read */
 		return;
 	}
 	for (k = 0; 4 * k <= (at + hi) / 4 * 4 - (at + lo) / 4 * 4; k++) {
@@ -866,7 +866,7 @@ static void load_mem(struct bn_jit *j, u32 i, u8 tgt)
 	}
 	ji_bytes_get(&j->ji[i], b);
 	if (!load_span(b, &lo, &hi)) {
-		load_result(j, i, words, 0, b);
+		load_result(j, i, NULL, 0, b);	/* every byte zero: no word read */
 		return;
 	}
 	emit_mem(j, BN_OP_mem_rd, tgt, JIT_XFER_ONE, jv_gpr(JIT_LO(insn->src_reg)),
@@ -887,7 +887,7 @@ static void load_ctx(struct bn_jit *j, u32 i)
 	ji_bytes_get(&j->ji[i], b);
 
 	if (!load_span(b, &lo, &hi)) {
-		load_result(j, i, words, 0, b);
+		load_result(j, i, NULL, 0, b);	/* every byte zero: no word read */
 		return;
 	}
 	if (off + lo < 0 || off + hi >= BN_CSR_CTX_WORDS * 4) {
