@@ -243,7 +243,7 @@ static void trace_insn(struct bn_fpc *f, struct bn_thr *t, const struct bn_prog 
 	struct bn_sim_trace_insn ti = {
 		.island = f->island, .fpc = f->idx, .thread = t->idx,
 		.pc = bn_index_to_pc(p, pc), .word = p->words[pc], .cycle = f->now,
-		.gpr_a = &t->r[BN_RF_A], .gpr_b = &t->r[BN_RF_B],
+		.gpr_a = &t->r[BN_RF_A], .gpr_b = &t->r[p->one_bank ? BN_RF_A : BN_RF_B],
 		.xfer_in = &t->r[BN_RF_XIN], .xfer_out = &t->r[BN_RF_XOUT],
 		.flags = t->fl, .signals = t->sigs,
 	};

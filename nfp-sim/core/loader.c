@@ -695,6 +695,42 @@ static bool calls_helper(const struct ldr *l, u32 fwid)
 	return false;
 }
 
+/*
+ * One copy of the GPRs.  An instruction writes a GPR in bank A alone, in
+ * bank B alone, or in both (BOTH).  If no instruction of the program or
+ * of the stubs writes one bank alone, bank B equals bank A at every step:
+ * the simulator's own writes (a packet's start, a helper's R0, the host
+ * code's array lookup) write both banks.  Such a program reads bank B from
+ * bank A and writes each GPR once: half the stores of the host code, and
+ * a bank B read finds what the block stored in bank A in its register
+ * cache.  The JIT writes every GPR through BOTH, so every program it
+ * makes qualifies; the results are the same to the bit either way.
+ */
+static bool one_bank(const struct bn_dinsn *d)
+{
+	return d->op == BN_IOP_OOB || d->dk != BN_K_R || d->d >= BN_RF_B + BN_NUM_GPR;
+}
+
+static void unify_banks(struct bn_prog *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->ncode; i++)
+		if (!one_bank(&p->code[i]))
+			return;
+	p->one_bank = true;
+	for (i = 0; i < p->ncode; i++) {
+		struct bn_dinsn *d = &p->code[i];
+
+		if (d->bk == BN_K_R && d->b >= BN_RF_B && d->b < BN_RF_B + BN_NUM_GPR)
+			d->b -= BN_RF_B - BN_RF_A;
+		if (d->dk == BN_K_BOTH) {	/* d is GPR n's bank A index */
+			d->dk = BN_K_R;
+			d->d2 = BN_RF_SINK;
+		}
+	}
+}
+
 static int prog_code(struct ldr *l, struct bn_prog *p)
 {
 	struct bn_ucode su;
@@ -715,6 +751,7 @@ static int prog_code(struct ldr *l, struct bn_prog *p)
 		p->words[p->len + 1 + k] = l->sim->stub_words[k];
 	}
 	predecode_sentinel(&p->code[p->ncode - 1]);
+	unify_banks(p);
 	if (predecode_forms(p))
 		return bn_errf(l->err, l->errlen, -ENOMEM, "image: out of memory");
 	/* no host code (no memory for it, W^X refused): the interpreter runs it all */

@@ -245,6 +245,7 @@ struct bn_prog {
 	u32 ncode;		/* decoded entries: image, sentinel, stubs, sentinel */
 	u32 stack_size, gprs, xfers, flags;
 	bool zero_headroom;	/* it calls adjust_head: headroom is visible */
+	bool one_bank;		/* bank B always equals bank A: one copy kept (loader.c) */
 	struct bn_dinsn *code;
 	u8 *nat;		/* translated blocks (native.c), NULL: none */
 	size_t nat_len;

@@ -211,13 +211,14 @@ static void rand_mem(struct tprog *p)
  * with 0..2 defer slots and calls (with slots) of a subroutine after done
  * that returns with rtn; then everything dumped into the packet.
  */
-static void gen(struct tprog *p)
+static void gen_first(struct tprog *p, u16 first)
 {
 	u32 k, n = 10 + rnd(60), start, sub, end;
 
 	tp_init(p, BN_PROG_XDP);
 	tp_add_map(p, BPF_MAP_TYPE_HASH, 4, 8, 16);
 	tp_add_map(p, BPF_MAP_TYPE_ARRAY, 4, 12, 16);
+	E(p, a_immed(first, 0, 0, 0));	/* GPR 31 is 0 already: no effect */
 	E(p, a_csr_rd(AR(29), BN_CSR_CTX(0)));
 	E(p, a_csr_rd(AR(30), BN_CSR_LM_FP_ADDR));
 	for (k = 0; k < 8; k++) {
@@ -287,11 +288,16 @@ static void gen(struct tprog *p)
 	E(p, a_rtn(AR(28), 0));
 }
 
+static void gen(struct tprog *p)
+{
+	gen_first(p, RR(31));
+}
+
 /* The maps of each NIC that gen()'s lookups get: a hash map (0) and an array (1). */
 static struct {
 	struct bn_sim *sim;
 	u32 id[2];
-} maps[2];
+} maps[4];
 
 static const u32 *maps_of(struct bn_sim *sim)
 {
@@ -302,12 +308,12 @@ static const u32 *maps_of(struct bn_sim *sim)
 	char err[128];
 	u32 i, k;
 
-	for (i = 0; i < 2 && maps[i].sim; i++)
+	for (i = 0; i < 4 && maps[i].sim; i++)
 		if (maps[i].sim == sim)
 			return maps[i].id;
 	for (k = 0; k < 2; k++) {
-		if (i == 2 || bn_sim_map_create(sim, &m[k], &maps[i].id[k], err, sizeof(err))) {
-			printf("map: %s\n", i == 2 ? "more than two NICs" : err);
+		if (i == 4 || bn_sim_map_create(sim, &m[k], &maps[i].id[k], err, sizeof(err))) {
+			printf("map: %s\n", i == 4 ? "more than four NICs" : err);
 			exit(1);
 		}
 	}
@@ -493,6 +499,91 @@ static void test_stall(struct bn_sim *nat, struct bn_sim *interp)
 	CHECK(!bad, "a full command queue stalls the thread: %u of %u programs differ", bad, n);
 }
 
+/* Every GPR destination of @p from index @from on that is one bank becomes both banks. */
+static void both_banks(struct tprog *p, u32 from)
+{
+	struct bn_ucode u;
+	const char *why;
+	u32 i;
+
+	for (i = from; i < p->n; i++) {
+		if (bn_decode(p->code[i], &u, &why)) {
+			printf("both_banks: word %u: %s\n", i, why);
+			exit(1);
+		}
+		if (bn_opnd_kind(u.dst) != BN_OK_A && bn_opnd_kind(u.dst) != BN_OK_B)
+			continue;
+		u.dst = RR(bn_opnd_val(u.dst));
+		if (bn_encode(&u, &p->code[i], &why)) {
+			printf("both_banks: word %u: %s\n", i, why);
+			exit(1);
+		}
+	}
+}
+
+/*
+ * One copy of the GPRs (loader.c unify_banks()): gen()'s programs with every
+ * GPR written to both banks run with bank B read from bank A; the same
+ * program whose first instruction writes 0 into a GPR that is 0 already,
+ * in bank A alone, keeps two banks.  Both leave the same state, on the host
+ * code and on the interpreter: four new NICs, so that their memory
+ * latencies draw the same numbers.
+ */
+static void test_one_bank(void)
+{
+	static u8 out[4][4096];
+	static struct tprog p, q;
+	struct bn_sim_params prm;
+	struct bn_sim *sims[4];
+	u32 i, k, bad = 0, one = 0, two = 0;
+
+	memset(maps, 0, sizeof(maps));	/* the NICs before are gone */
+	bn_sim_params_default(&prm);
+	prm.islands = prm.fpcs = 1;
+	for (k = 0; k < 4; k++) {
+		prm.interpret = k & 1;
+		sims[k] = t_sim(&prm);
+	}
+
+	for (i = 0; i < 500; i++) {
+		struct bn_sim_result r[4];
+		u64 seed = rng_s;
+		bool tn;
+
+		gen_first(&p, RR(31));
+		rng_s = seed;
+		gen_first(&q, AR(31));
+		both_banks(&p, 1);
+		both_banks(&q, 1);
+		for (k = 0; k < 4; k++) {
+			r[k] = run(sims[k], k < 2 ? &p : &q, out[k], &tn);
+			one += k < 2 && sims[k]->prog->one_bank;
+			two += k >= 2 && !sims[k]->prog->one_bank;
+		}
+		for (k = 1; k < 4; k++) {
+			if (r[k].fault > 1 || r[k].retval != r[0].retval ||
+			    r[k].fault != r[0].fault || strcmp(r[k].fault_msg, r[0].fault_msg) ||
+			    r[k].cycles != r[0].cycles || r[k].insns != r[0].insns ||
+			    r[k].out_len != r[0].out_len || memcmp(out[k], out[0], r[0].out_len)) {
+				if (bad++ < 5)
+					printf("  program %u: run %u (%s, %s banks) differs: fault %u "
+					       "'%s' %llu cycles, not %u '%s' %llu\n", i, k,
+					       k & 1 ? "interpreted" : "host code", k < 2 ? "one" : "two",
+					       r[k].fault, r[k].fault_msg,
+					       (unsigned long long)r[k].cycles, r[0].fault,
+					       r[0].fault_msg, (unsigned long long)r[0].cycles);
+				break;
+			}
+		}
+	}
+	CHECK(!bad, "500 programs: one register copy and two agree, host code and interpreter "
+	      "(%u differ)", bad);
+	CHECK(one == 1000 && two == 1000, "one copy for the BOTH-only program (%u of 1000), two "
+	      "when a single bank is written (%u of 1000)", one, two);
+	for (k = 0; k < 4; k++)
+		bn_sim_destroy(sims[k]);
+}
+
 int main(void)
 {
 	struct bn_sim_params prm;
@@ -544,5 +635,6 @@ int main(void)
 	test_stall(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
+	test_one_bank();
 	return t_done();
 }
