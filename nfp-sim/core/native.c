@@ -273,6 +273,45 @@ static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 	}
 }
 
+/* The B port's value if it is a constant: through the shifter (load_b()) unless @raw. */
+static bool konst_b(const struct bn_dinsn *d, bool raw, u32 *k)
+{
+	struct opnd o = opnd(d->bk, d->b);
+	u32 n = d->shamt;
+
+	if (!o.konst)
+		return false;
+	*k = o.k;
+	if (raw || d->shc < BN_SHC_LSL || d->shc > BN_SHC_ROR || !n)
+		return true;
+	switch (d->shc) {
+	case BN_SHC_LSL: *k <<= n; break;
+	case BN_SHC_LSR: *k >>= n; break;
+	case BN_SHC_ASR: *k = (u32)((s32)*k >> n); break;
+	default:	 *k = *k >> n | *k << (32 - n); break;	/* ROR */
+	}
+	return true;
+}
+
+/*
+ * eax OP= the B port: @op is x86's "OP r/m32, r32" (01 add, 29 sub, 21 and,
+ * 09 or, 31 xor, 39 cmp, 85 test) with ecx, or for a constant B its
+ * immediate form (81 /@ext id; test: F7 /0 id), which sets the same flags
+ * and leaves ecx (and what the register cache knows of it) alone.
+ */
+static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 ext)
+{
+	u32 k;
+
+	if (konst_b(d, raw, &k)) {
+		op2(e, op == 0x85 ? 0xf7 : 0x81, rr(op == 0x85 ? 0 : ext, RAX));
+		b4(e, k);
+		return;
+	}
+	load_b(e, d, raw);
+	op2(e, op, rr(RCX, RAX));
+}
+
 static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
 {
 	load(e, reg, opnd(d->ak, d->a));
@@ -597,19 +636,27 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		break;
 	default:			/* two-operand ALU: eax = A op B */
 		load_a(e, d, RAX);
-		load_b(e, d, false);
 		switch (d->op) {
-		case BN_OP_add:	 op2(e, 0x01, rr(RCX, RAX)); fk = FL_ADD; break;
-		case BN_OP_sub:	 op2(e, 0x29, rr(RCX, RAX)); fk = FL_SUB; break;
-		case BN_OP_rsub: op2(e, 0x29, rr(RAX, RCX)); res = RCX; fk = FL_SUB; break;
-		case BN_OP_and:	 op2(e, 0x21, rr(RCX, RAX)); break;
+		case BN_OP_add:	 op_b(e, d, false, 0x01, 0); fk = FL_ADD; break;
+		case BN_OP_sub:	 op_b(e, d, false, 0x29, 5); fk = FL_SUB; break;
+		case BN_OP_rsub:
+			load_b(e, d, false);
+			op2(e, 0x29, rr(RAX, RCX));
+			res = RCX;
+			fk = FL_SUB;
+			break;
+		case BN_OP_and:	 op_b(e, d, false, 0x21, 4); break;
 		case BN_OP_andn:
+			load_b(e, d, false);
 			op2(e, 0xf7, rr(2, RCX));
 			op2(e, 0x21, rr(RCX, RAX));
 			break;
-		case BN_OP_or:	 op2(e, 0x09, rr(RCX, RAX)); break;
-		case BN_OP_xor:	 op2(e, 0x31, rr(RCX, RAX)); break;
-		case BN_OP_mul:	 op3(e, 0x0f, 0xaf, rr(RAX, RCX)); break;
+		case BN_OP_or:	 op_b(e, d, false, 0x09, 1); break;
+		case BN_OP_xor:	 op_b(e, d, false, 0x31, 6); break;
+		case BN_OP_mul:
+			load_b(e, d, false);
+			op3(e, 0x0f, 0xaf, rr(RAX, RCX));
+			break;
 		}
 		break;
 	}
@@ -820,10 +867,11 @@ static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles
 {
 	u64 in = (u64)(uintptr_t)d;
 	size_t at;
+	u32 b;
 
 	load_a(e, d, RAX);
-	load_b(e, d, true);
-	op2(e, 0x01, rr(RCX, RAX));		/* add eax, ecx */
+	if (!konst_b(d, true, &b) || b)	/* + 0: eax is the address already */
+		op_b(e, d, true, 0x01, 0);	/* add eax, B */
 	emit_sync(e, cycles);
 	op2(e, 0x48, 0xba);			/* mov rdx, in */
 	put(e, &in, 8);
@@ -1136,8 +1184,8 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		return;
 	}
 	load_a(e, d, RAX);
-	load_b(e, d, true);
 	if (d->op == BN_OP_br_cmpc) {
+		load_b(e, d, true);
 		emit_cmpc(e, cond);
 		flags = false;		/* written */
 		if (cond == BN_COND_AL) {
@@ -1149,9 +1197,9 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		goto paths;
 	}
 	if (cond == BN_COND_SET || cond == BN_COND_CLR)
-		op2(e, 0x85, rr(RCX, RAX));	/* test eax, ecx */
+		op_b(e, d, true, 0x85, 0);	/* test eax, B */
 	else
-		op2(e, 0x39, rr(RCX, RAX));	/* cmp eax, ecx */
+		op_b(e, d, true, 0x39, 7);	/* cmp eax, B */
 	/* bn_cmp_flags(): A & B's for SET/CLR (test: CF = OF = 0), else A - B's */
 	if (flags) {
 		fl_set(e, fk);
