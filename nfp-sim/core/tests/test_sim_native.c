@@ -12,7 +12,9 @@
  * Everything the program can leave behind is compared: the GPRs of both
  * banks and LM words (written into the packet), the verdict, a fault and
  * its reason, cycles and instruction counts; the flags at the end are read
- * too.
+ * too.  Then the same programs with every GPR written to both banks, which
+ * the loader runs with one copy of the GPRs, against the same with one more
+ * write to a single bank, which keeps two.
  */
 #include "simtest.h"
 #include "nicsim_int.h"
