@@ -588,7 +588,7 @@ int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx
 void bn_pkt_finish(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, int rc);
 
 /* sched.c, pool.c */
-void bn_thr_reset_regs(struct bn_thr *t);
+void bn_thr_reset_regs(struct bn_thr *t, const struct bn_prog *p);
 void bn_run_group(struct bn_batch *b, u32 g, u32 ng);
 struct bn_pool;
 void bn_pool_run(struct bn_sim *sim, struct bn_batch *b, u32 ng);

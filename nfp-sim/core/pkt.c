@@ -106,10 +106,10 @@ static void ctx_fill(const struct bn_prog *prog, struct bn_thr *t, const struct 
 
 /*
  * Zero @n bytes (a multiple of 64) at @p with 16-byte stores, inline: for
- * the 256 bytes of the register banks and the headroom, memset() costs a
+ * the register banks (128 bytes each) and the headroom, memset() costs a
  * call or a rep stos start-up that is slower than the stores themselves.
  */
-_Static_assert(2 * BN_NUM_GPR * sizeof(u32) % 64 == 0 && BN_XDP_HEADROOM % 64 == 0,
+_Static_assert(BN_NUM_GPR * sizeof(u32) % 64 == 0 && BN_XDP_HEADROOM % 64 == 0,
 	       "zero_blocks() clears 64-byte blocks");
 
 static inline void zero_blocks(void *p, size_t n)
@@ -126,9 +126,10 @@ static inline void zero_blocks(void *p, size_t n)
 	}
 }
 
-void bn_thr_reset_regs(struct bn_thr *t)
+/* A packet's first state: GPRs 0 but R1 (the context), bank B too unless @p keeps one copy. */
+void bn_thr_reset_regs(struct bn_thr *t, const struct bn_prog *p)
 {
-	zero_blocks(&t->r[BN_RF_A], 2 * BN_NUM_GPR * sizeof(u32));
+	zero_blocks(&t->r[BN_RF_A], (p->one_bank ? 1 : 2) * BN_NUM_GPR * sizeof(u32));
 	t->r[BN_RF_A + BN_ABI_GPR_LO(1)] = BN_ADDR_CTX;
 	t->r[BN_RF_B + BN_ABI_GPR_LO(1)] = BN_ADDR_CTX;
 	t->fl = 0;
@@ -235,7 +236,7 @@ int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx
 		zero_blocks(frame, BN_XDP_HEADROOM);
 	memcpy(frame + BN_XDP_HEADROOM, pk->data, pk->len);
 	ctx_fill(b->prog, t, pk, pk->data);
-	bn_thr_reset_regs(t);
+	bn_thr_reset_regs(t, b->prog);
 	t->pkt = idx;
 	t->pkt_start = f->now;
 	f->st[t->idx] = BN_T_READY;
