@@ -952,8 +952,8 @@ static const struct bn_map *lookup_array(const struct bn_prog *p, u32 i, u32 k)
 
 	while (j-- > i) {
 		const struct bn_dinsn *d = &p->code[j];
-		bool a2 = (d->dk != BN_K_LM && d->d == BN_RF_A + BN_ABI_GPR_LO(1)) ||
-			  d->d2 == BN_RF_A + BN_ABI_GPR_LO(1);
+		/* d: bank A's index for a BOTH write too (d2 is bank B's) */
+		bool a2 = d->dk != BN_K_LM && d->d == BN_RF_A + BN_ABI_GPR_LO(1);
 
 		if (j == k || !a2)
 			continue;
