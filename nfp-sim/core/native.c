@@ -818,13 +818,19 @@ static void emit_ccall(struct emit *e, const void *fn, bool addr)
 	rc_clear(e);
 }
 
-/* jnz rel32 to be patched: its offset */
+/* jcc rel32 (0F @op) to be patched (patch()): the offset of its rel32 */
+static size_t emit_jcc32(struct emit *e, u8 op)
+{
+	op2(e, 0x0f, op);
+	b4(e, 0);
+	return e->n - 4;
+}
+
+/* jnz rel32 on eax, to be patched: its offset */
 static size_t emit_jnz(struct emit *e)
 {
 	op2(e, 0x85, rr(RAX, RAX));		/* test eax, eax */
-	op2(e, 0x0f, 0x85);
-	b4(e, 0);
-	return e->n - 4;
+	return emit_jcc32(e, 0x85);
 }
 
 static void patch(struct emit *e, size_t at)
@@ -930,9 +936,7 @@ static void emit_helper_rtn(struct emit *e, u32 s, u32 ret_pc, u32 ri, u32 n, u3
 		b1(e, 0x81);			/* cmp dword [rdi + link], ret_pc */
 		mem(e, 7, RDI, o.disp);
 		b4(e, ret_pc);
-		op2(e, 0x0f, 0x85);		/* jne: the interpreter's rtn */
-		b4(e, 0);
-		mis = e->n - 4;
+		mis = emit_jcc32(e, 0x85);	/* jne: the interpreter's rtn */
 	}
 	emit_exit_n(e, ri, fw->cost + extra + rt->tcost, n + 2);
 	if (mis) {
@@ -986,9 +990,7 @@ static void emit_array_lookup(struct emit *e, const struct bn_map *m, size_t slo
 	b1(e, 0x81);				/* cmp dword [rdi + R1], id */
 	mem(e, 7, RDI, offsetof(struct bn_thr, r) + 4 * (BN_RF_A + BN_ABI_GPR_LO(1)));
 	b4(e, m->id);
-	op2(e, 0x0f, 0x85);			/* jne: the call */
-	b4(e, 0);
-	slow[0] = e->n - 4;
+	slow[0] = emit_jcc32(e, 0x85);		/* jne: the call */
 	b1(e, 0x8b);				/* mov eax, [rdi + R2]: the key's address */
 	mem(e, RAX, RDI, offsetof(struct bn_thr, r) + 4 * (BN_RF_A + BN_ABI_GPR_LO(2)));
 	b1(e, 0x2b);				/* sub eax, [rdi + lm_base] */
@@ -1003,9 +1005,7 @@ static void emit_array_lookup(struct emit *e, const struct bn_map *m, size_t slo
 	op3(e, 0x48, 0xc1, rr(4, RDX));		/* shl rdx, 2 */
 	b1(e, 2);
 	op3(e, 0x48, 0x39, rr(RDX, RCX));	/* cmp rcx, rdx */
-	op2(e, 0x0f, 0x87);			/* ja: outside the room: the call */
-	b4(e, 0);
-	slow[1] = e->n - 4;
+	slow[1] = emit_jcc32(e, 0x87);		/* ja: outside the room: the call */
 	op3(e, 0x8b, 0x04, 0x06);		/* mov eax, [rsi + rax]: the key */
 	b1(e, 0x3d);				/* cmp eax, max_entries */
 	b4(e, m->max_entries);
@@ -1144,9 +1144,7 @@ static void emit_rtn(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cycles
 	b4(e, BN_LOAD_BASE);
 	b1(e, 0x3d);				/* cmp eax, len */
 	b4(e, e->p->len);
-	op2(e, 0x0f, 0x83);			/* jae: not in the image */
-	b4(e, 0);
-	at = e->n - 4;
+	at = emit_jcc32(e, 0x83);		/* jae: not in the image */
 	emit_count(e, cycles + d->tcost, e->ncur);
 	op2(e, 0x48, 0xb9);			/* mov rcx, nat_tab */
 	put(e, &tab, 8);
@@ -1169,7 +1167,6 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
 	struct rcache saved[3];
 	size_t at;
-	s32 rel;
 
 	if (d->op == BN_OP_rtn) {
 		emit_rtn(e, d, i, cycles);
@@ -1193,7 +1190,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 			return;
 		}
 		memcpy(saved, e->rc, sizeof(saved));
-		op2(e, 0x0f, 0x85);	/* jnz: the condition holds */
+		at = emit_jcc32(e, 0x85);	/* jnz: the condition holds */
 		goto paths;
 	}
 	if (cond == BN_COND_SET || cond == BN_COND_CLR)
@@ -1212,16 +1209,12 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
 	}
-	op2(e, 0x0f, jcc(cond));
+	at = emit_jcc32(e, jcc(cond));
 paths:
-	at = e->n;
-	b4(e, 0);
 	if (flags)
 		fl_store(e, fk);
 	emit_slots_exit(e, d, i + 1 + d->defer, cycles + d->cost);
-	rel = (s32)(e->n - (at + 4));
-	if (!e->oom)
-		memcpy(e->b + at, &rel, 4);
+	patch(e, at);
 	memcpy(e->rc, saved, sizeof(saved));
 	if (flags)
 		fl_store(e, fk);
