@@ -323,6 +323,30 @@ static const u32 *maps_of(struct bn_sim *sim)
 	return maps[i].id;
 }
 
+/* A one-FPC NIC, with host code or (@interpret) without. */
+static struct bn_sim *new_nic(bool interpret)
+{
+	struct bn_sim_params prm;
+
+	bn_sim_params_default(&prm);
+	prm.islands = prm.fpcs = 1;
+	prm.interpret = interpret;
+	return t_sim(&prm);
+}
+
+/*
+ * Two runs (run()) that both loaded and left the same verdict, action,
+ * fault and its reason, cycles, instruction count and frame (@fa, @fb).
+ */
+static bool same_result(const struct bn_sim_result *a, const u8 *fa,
+			const struct bn_sim_result *b, const u8 *fb)
+{
+	return a->fault <= 1 && b->fault <= 1 && a->retval == b->retval &&
+	       a->action == b->action && a->fault == b->fault &&
+	       !strcmp(a->fault_msg, b->fault_msg) && a->cycles == b->cycles &&
+	       a->insns == b->insns && a->out_len == b->out_len && !memcmp(fa, fb, a->out_len);
+}
+
 /* Load @p and run a 512-byte packet: the result, the frame after it in @out. */
 static struct bn_sim_result run(struct bn_sim *sim, const struct tprog *p, u8 *out, bool *nat)
 {
@@ -535,17 +559,12 @@ static void test_one_bank(void)
 {
 	static u8 out[4][4096];
 	static struct tprog p, q;
-	struct bn_sim_params prm;
 	struct bn_sim *sims[4];
 	u32 i, k, bad = 0, one = 0, two = 0;
 
 	memset(maps, 0, sizeof(maps));	/* the NICs before are gone */
-	bn_sim_params_default(&prm);
-	prm.islands = prm.fpcs = 1;
-	for (k = 0; k < 4; k++) {
-		prm.interpret = k & 1;
-		sims[k] = t_sim(&prm);
-	}
+	for (k = 0; k < 4; k++)
+		sims[k] = new_nic(k & 1);
 
 	for (i = 0; i < 500; i++) {
 		struct bn_sim_result r[4];
@@ -563,10 +582,7 @@ static void test_one_bank(void)
 			two += k >= 2 && !sims[k]->prog->one_bank;
 		}
 		for (k = 1; k < 4; k++) {
-			if (r[k].fault > 1 || r[k].retval != r[0].retval ||
-			    r[k].fault != r[0].fault || strcmp(r[k].fault_msg, r[0].fault_msg) ||
-			    r[k].cycles != r[0].cycles || r[k].insns != r[0].insns ||
-			    r[k].out_len != r[0].out_len || memcmp(out[k], out[0], r[0].out_len)) {
+			if (!same_result(&r[k], out[k], &r[0], out[0])) {
 				if (bad++ < 5)
 					printf("  program %u: run %u (%s, %s banks) differs: fault %u "
 					       "'%s' %llu cycles, not %u '%s' %llu\n", i, k,
@@ -588,17 +604,11 @@ static void test_one_bank(void)
 
 int main(void)
 {
-	struct bn_sim_params prm;
-	struct bn_sim *nat, *interp;
+	struct bn_sim *nat = new_nic(false), *interp = new_nic(true);
 	static u8 out_n[4096], out_i[4096];
 	static struct tprog p;
 	u32 i, bad = 0, translated = 0, faults = 0;
 
-	bn_sim_params_default(&prm);
-	prm.islands = prm.fpcs = 1;
-	nat = t_sim(&prm);
-	prm.interpret = 1;
-	interp = t_sim(&prm);
 	for (i = 0; i < NPROGS; i++) {
 		struct bn_sim_result a, b;
 		bool tn = false, ti = true;
@@ -608,11 +618,7 @@ int main(void)
 		b = run(interp, &p, out_i, &ti);
 		translated += tn;
 		faults += a.fault;
-		if (ti || a.fault > 1 || b.fault > 1 || a.retval != b.retval ||
-		    a.action != b.action || a.fault != b.fault ||
-		    strcmp(a.fault_msg, b.fault_msg) || a.cycles != b.cycles ||
-		    a.insns != b.insns || a.out_len != b.out_len ||
-		    memcmp(out_n, out_i, a.out_len)) {
+		if (ti || !same_result(&a, out_n, &b, out_i)) {
 			if (bad++ < 5)
 				printf("  program %u (%u insns): native %u/%u fault %u '%s' %llu cycles "
 				       "%llu insns; interpreted %u/%u fault %u '%s' %llu cycles %llu "
