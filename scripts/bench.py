@@ -386,8 +386,8 @@ def phase_speed_options(progs):
             if not extra:
                 sim = v
         r = bpfnic("prog", "diff", *lb.args(), "--time", TIME_REPEAT)
-        k = num(r.obj, "kernel_ns_per_pkt") if r.rc in (0, 1) and r.obj else None
-        kf = num(r.obj, "kernel_fresh_ns_per_pkt") if r.rc in (0, 1) and r.obj else None
+        d = r.obj if r.rc in (0, 1) else None
+        k, kf = num(d, "kernel_ns_per_pkt"), num(d, "kernel_fresh_ns_per_pkt")
         if sim and k:
             rounds.append({"sim_ns_per_pkt": round(sim, 1), "kernel_ns_per_pkt": round(k, 2),
                            "ratio": round(sim / k, 2),
