@@ -145,14 +145,17 @@ static void fpc_feed(struct bn_batch *b, struct bn_fpc *f, u32 k)
  * there.  A free thread counts as awake (wake 0) until its FPC has no
  * packets left for it (BN_WAKE_NEVER); no thread is READY between steps.
  * It reads bn_fpc.wake[] only, and without branches that depend on it
- * (they mispredict often): the smallest key max(wake, now) << 4 | the
- * thread's place in round-robin order is the one.
+ * (they mispredict often): the smallest key max(wake, now) << 3 | the
+ * thread's place in round-robin order is the one.  With four threads the
+ * wakes are read in that order, so each key is a constant place added
+ * (one lea), and the clock moves to the key's time unconditionally (it is
+ * never below now).
  */
-#define BN_WAKE_NEVER	(UINT64_MAX >> 4)	/* a clock below 2^60 cycles keeps its key */
+#define BN_WAKE_NEVER	(UINT64_MAX >> 3)	/* a clock below 2^61 cycles keeps its key */
 
 static inline u64 pick_key(u64 w, u64 now, u32 place)
 {
-	return (w > now ? w : now) << 4 | place;
+	return (w > now ? w : now) << 3 | place;
 }
 
 static inline u64 min64(u64 a, u64 b)
@@ -162,31 +165,31 @@ static inline u64 min64(u64 a, u64 b)
 
 static int fpc_pick(struct bn_fpc *f)
 {
+	const u64 *w = f->wake;
 	u64 now = f->now, bkey = UINT64_MAX;
-	u32 i, k = f->cur, n = f->nthr, c = 3 - f->cur;	/* (k + c) & 3: k's place */
+	u32 i, k = f->cur, n = f->nthr;
 
 	if (n == 4) {		/* the default: four keys, compared as a tree */
-		bkey = min64(min64(pick_key(f->wake[0], now, (0 + c) & 3),
-				   pick_key(f->wake[1], now, (1 + c) & 3)),
-			     min64(pick_key(f->wake[2], now, (2 + c) & 3),
-				   pick_key(f->wake[3], now, (3 + c) & 3)));
+		bkey = min64(min64(pick_key(w[(k + 1) & 3], now, 0),
+				   pick_key(w[(k + 2) & 3], now, 1)),
+			     min64(pick_key(w[(k + 3) & 3], now, 2),
+				   pick_key(w[k], now, 3)));
+		k = (k + 1 + (u32)bkey) & 3;
 	} else {
 		for (i = 0; i < n; i++) {
 			if (++k == n)
 				k = 0;
-			bkey = min64(bkey, pick_key(f->wake[k], now, i));
+			bkey = min64(bkey, pick_key(w[k], now, i));
 		}
+		k = f->cur + 1 + (u32)(bkey & 7);
+		if (k >= n)
+			k -= n;
 	}
-	if ((bkey >> 4) == BN_WAKE_NEVER)
+	if (bkey >= BN_WAKE_NEVER << 3)
 		return -1;
-	k = f->cur + 1 + (u32)(bkey & 15);
-	if (k >= n)
-		k -= n;
 	f->cur = k;
-	if ((bkey >> 4) > now) {
-		f->idle += (bkey >> 4) - now;
-		f->now = bkey >> 4;
-	}
+	f->idle += (bkey >> 3) - now;
+	f->now = bkey >> 3;
 	return k;
 }
 
