@@ -202,7 +202,7 @@ lxk_##k##_##name: {					\
 l_native: {
 	u64 c_, rv_;
 
-	if (unlikely(in->nlmn > lmroom || budget + 1 < in->nn))
+	if (unlikely(in->nlmn > lmroom || budget + 1 < in->nf))
 		goto *(&&l_oob + ops[in->x]);
 	budget++;		/* DISPATCH() counted this one: the block counts it */
 	f->now = now;		/* memory commands and helpers read the clock there */

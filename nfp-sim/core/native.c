@@ -60,10 +60,17 @@ enum { RAX = 0, RCX = 1, RDX = 2, RSI = 6, RDI = 7 };
 
 #define BN_NATIVE_MAX	255	/* instructions per block (bn_dinsn.nn) */
 
-/* A jmp rel32 at @at to the chained entry of the block at index @to. */
+/* A jmp rel32 at @at to the block at index @to: its chained entry, or its body (@body). */
 struct fix {
 	size_t at;
 	u32 to;
+	bool body;
+};
+
+/* Pass 1: a way out of the block at @from into code index @to, @n instructions counted. */
+struct edge {
+	u32 from, to, n;
+	bool zroom;		/* after a read: no lm room left */
 };
 
 /*
@@ -88,7 +95,13 @@ struct emit {
 	u32 ncur;		/* instructions the block being emitted runs */
 	struct fix *fix;
 	u32 nfix, capfix;
+	struct edge *edge;	/* pass 1: the exits into other blocks, by block */
+	u32 nedge, capedge;
+	bool zroom;		/* the exit being emitted follows a read */
 	size_t *chain;		/* chained entry of each block */
+	size_t *body;		/* its body, after the chained entry's checks */
+	u16 *nf;		/* by block: budget its chained entry checks (bn_dinsn.nf) */
+	u8 *nr;			/* and lm room (bn_dinsn.nlmn) */
 	u64 *tab;		/* bn_prog.nat_tab, filled once the code is in place */
 	u32 blk;		/* where the block being emitted starts */
 };
@@ -113,6 +126,24 @@ static void put(struct emit *e, const void *v, size_t n)
 		memcpy(e->b + e->n, v, n);
 		e->n += n;
 	}
+}
+
+/* Room for element @n of @*v (@*cap of @size bytes allocated); false: out of memory. */
+static bool grow(struct emit *e, void **v, u32 *cap, u32 n, size_t size)
+{
+	u32 c = *cap ? 2 * *cap : 256;
+	void *m;
+
+	if (n < *cap)
+		return true;
+	m = realloc(*v, (size_t)c * size);
+	if (!m) {
+		e->oom = true;
+		return false;
+	}
+	*v = m;
+	*cap = c;
+	return true;
 }
 
 static void b1(struct emit *e, u8 v)
@@ -707,30 +738,37 @@ static void emit_count(struct emit *e, u32 cycles, u32 n)
 }
 
 /*
+ * Whether the way from the block at @from into the block at @to (@n
+ * instructions counted, @zroom: after a read) can skip @to's chained entry:
+ * forward in the code (so such ways never make a loop), with the lm room
+ * of @from's entry still there, and @to's budget plus @n within a u16.
+ * The block at @from checks at its own entry for it (chain_needs()).
+ */
+static bool skips(const struct emit *e, u32 from, u32 to, u32 n, bool zroom)
+{
+	return to > from && !zroom && n + e->nf[to] <= UINT16_MAX;
+}
+
+/*
  * Leave the block for @idx: its cycles added to r8, its instructions taken
  * from the budget in r9d; then straight into the block at @idx if it has
- * one (its chained entry checks budget and lm room), else back to exec_fast.
+ * one (to its body when skips(), else to its chained entry, which checks
+ * budget and lm room), else back to exec_fast.  Pass 1 notes the way.
  */
 static void emit_exit_n(struct emit *e, u32 idx, u32 cycles, u32 n)
 {
 	emit_count(e, cycles, n);
+	if (!e->nn && idx < e->p->ncode &&
+	    grow(e, (void **)&e->edge, &e->capedge, e->nedge, sizeof(*e->edge)))
+		e->edge[e->nedge++] = (struct edge){ e->blk, idx, n, e->zroom };
 	if (!e->nn || idx >= e->p->ncode || !e->nn[idx]) {
 		emit_ret(e, idx);
 		return;
 	}
 	b1(e, 0xe9);				/* jmp rel32, fixed up at the end */
-	if (e->nfix == e->capfix) {
-		u32 cap = e->capfix ? 2 * e->capfix : 256;
-		struct fix *f = realloc(e->fix, cap * sizeof(*f));
-
-		if (!f) {
-			e->oom = true;
-			return;
-		}
-		e->fix = f;
-		e->capfix = cap;
-	}
-	e->fix[e->nfix++] = (struct fix){ e->n, idx };
+	if (!grow(e, (void **)&e->fix, &e->capfix, e->nfix, sizeof(*e->fix)))
+		return;
+	e->fix[e->nfix++] = (struct fix){ e->n, idx, skips(e, e->blk, idx, n, e->zroom) };
 	b4(e, 0);
 }
 
@@ -741,8 +779,9 @@ static void emit_exit(struct emit *e, u32 idx, u32 cycles)
 
 /*
  * A block's chained entry: what exec_fast checks before l_native runs it
- * (the watchdog check of a run entered, the budget and lm room it needs),
- * done on r9d (budget) and r10d (lm room); short: back to exec_fast at @i.
+ * (bn_dinsn.nf and .nlmn: the budget and lm room of the block and of the
+ * blocks it runs on into without a check), done on r9d (budget) and r10d
+ * (lm room); short: back to exec_fast at @i.
  */
 static void emit_chain_entry(struct emit *e, u32 i, u32 need, u8 lmn)
 {
@@ -886,7 +925,9 @@ static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles
 	at = emit_jnz(e);
 	if (d->op == BN_OP_mem_rd)
 		op3(e, 0x45, 0x31, rr(2, 2));	/* xor r10d, r10d */
+	e->zroom = d->op == BN_OP_mem_rd;
 	emit_exit(e, k + 1, d->cost);
+	e->zroom = false;
 	patch(e, at);
 	emit_stop(e, k, k + 1, d->cost, e->ncur);
 }
@@ -1221,17 +1262,21 @@ paths:
 	emit_slots_exit(e, d, d->target, cycles + d->tcost);
 }
 
-/* The chained entry, then the body starts: bn_dinsn.nat (exec_fast enters there). */
-static void emit_head(struct emit *e, u32 i, u8 lmn)
+/*
+ * The chained entry, then the body starts: bn_dinsn.nat (exec_fast enters
+ * there).  No endbr64 where calls and jumps land indirectly: Linux does not
+ * turn CET's IBT on for user space (nor would it for a binary without the
+ * IBT property, which this one lacks), and most ways into a block would
+ * run it for nothing.
+ */
+static void emit_head(struct emit *e, u32 i)
 {
 	if (!e->nn)
 		return;
 	e->chain[i] = e->n;
-	emit_chain_entry(e, i, e->p->code[i].run > e->ncur ? e->p->code[i].run : e->ncur, lmn);
+	emit_chain_entry(e, i, e->nf[i], e->nr[i]);
+	e->body[i] = e->n;
 	e->p->code[i].nat = e->n;
-	/* endbr64: exec_fast calls here indirectly (a nop but where CET's IBT is on) */
-	op2(e, 0xf3, 0x0f);
-	op2(e, 0x1e, 0xfa);
 }
 
 /* A memory command or done, not in a slot: it can end a block. */
@@ -1272,7 +1317,7 @@ static u32 emit_block(struct emit *e, const struct bn_prog *p, u32 i, u8 *lmn)
 			   term ? 1 : 0);
 	if (e->ncur < 2 && !br && !term)
 		return 0;
-	emit_head(e, i, *lmn);
+	emit_head(e, i);
 	for (u32 j = i; j < k; j++) {
 		emit_simple(e, &code[j]);
 		cycles += code[j].cost;
@@ -1342,6 +1387,41 @@ static int emit_all(struct emit *e, struct bn_prog *p, const u8 *ent)
 	return 0;
 }
 
+/*
+ * Between the passes: what each block's chained entry checks, the budget
+ * and lm room of the block and of every block it goes on into without a
+ * check (skips()), from the last block back (those ways go forward).
+ * At a body entered that way, r9d and r10d are still at least what that
+ * block checks: the block before took its own instructions (@n) from a
+ * budget that had them plus the next block's, and no read came between.
+ */
+static void chain_needs(struct emit *e, const u8 *nn)
+{
+	const struct bn_prog *p = e->p;
+	u32 i, j = e->nedge;
+
+	for (i = p->ncode; i-- > 0;) {
+		u32 f, r;
+
+		if (!nn[i])
+			continue;
+		f = p->code[i].run > nn[i] ? p->code[i].run : nn[i];
+		r = p->code[i].nlmn;	/* the block's own, from pass 1 */
+		for (; j && e->edge[j - 1].from >= i; j--) {
+			const struct edge *g = &e->edge[j - 1];
+
+			if (g->from != i || !nn[g->to] || !skips(e, i, g->to, g->n, g->zroom))
+				continue;
+			if (g->n + e->nf[g->to] > f)
+				f = g->n + e->nf[g->to];
+			if (e->nr[g->to] > r)
+				r = e->nr[g->to];
+		}
+		e->nf[i] = f;
+		e->nr[i] = r;
+	}
+}
+
 int bn_native_build(struct bn_prog *p)
 {
 	struct emit e = { .p = p };
@@ -1350,22 +1430,36 @@ int bn_native_build(struct bn_prog *p)
 	s32 h = bn_exec_handler(BN_X_NATIVE);
 
 	e.chain = calloc(p->ncode, sizeof(*e.chain));
+	e.body = calloc(p->ncode, sizeof(*e.body));
+	e.nf = calloc(p->ncode, sizeof(*e.nf));
+	e.nr = calloc(p->ncode, sizeof(*e.nr));
 	e.tab = calloc(p->ncode, sizeof(*e.tab));
-	if (!ent || !nn || !e.chain || !e.tab || emit_all(&e, p, ent))
+	if (!ent || !nn || !e.chain || !e.body || !e.nf || !e.nr || !e.tab ||
+	    emit_all(&e, p, ent))
 		goto nomem;
 	for (i = 0; i < p->ncode; i++)
 		nn[i] = p->code[i].nn;
+	chain_needs(&e, nn);
 	e.n = 0;
 	e.nn = nn;
 	if (emit_all(&e, p, ent))
 		goto nomem;
 	for (i = 0; i < e.nfix; i++) {
-		s32 rel = (s32)(e.chain[e.fix[i].to] - (e.fix[i].at + 4));
+		const struct fix *x = &e.fix[i];
+		s32 rel = (s32)((x->body ? e.body : e.chain)[x->to] - (x->at + 4));
 
-		memcpy(e.b + e.fix[i].at, &rel, 4);
+		memcpy(e.b + x->at, &rel, 4);
+	}
+	for (i = 0; i < p->ncode; i++) {
+		p->code[i].nf = e.nf[i];
+		p->code[i].nlmn = e.nr[i];
 	}
 	free(ent);
 	free(e.fix);
+	free(e.edge);
+	free(e.body);
+	free(e.nf);
+	free(e.nr);
 	if (!e.n) {
 		free(nn);
 		free(e.chain);
@@ -1399,6 +1493,10 @@ nomem:
 	free(nn);
 	free(e.chain);
 	free(e.fix);
+	free(e.edge);
+	free(e.body);
+	free(e.nf);
+	free(e.nr);
 interpret:
 	free(e.b);
 	free(e.tab);

@@ -122,14 +122,13 @@ struct bn_dinsn {
 	u16 d2;
 	u16 x;
 	u8 lmn;			/* lm words from lm_fp it needs (loader.c lm_need()) */
-	u8 pad;
+	u8 nlmn;		/* lm room its block and the blocks it runs on into need */
 	u16 run;		/* instructions from here to the end of its straight run */
 	s32 hoff;		/* handler of @x in exec_fast (bn_exec_handler) */
 	u32 nat;		/* its translated block: offset in bn_prog.nat */
 	u8 nn;			/* instructions the block runs; 0: none */
-	u8 nlmn;		/* lm words from lm_fp its lm/xfer-in operands need */
 	u8 slot;		/* it may run in a branch's defer slot */
-	u8 pad2;
+	u16 nf;			/* watchdog budget its block needs at entry (native.c) */
 };
 
 /* ---- memory commands in flight ------------------------------------------ */
@@ -562,7 +561,7 @@ static inline int bn_exec_native(struct bn_fpc *f, struct bn_thr *t)
 	if (!in->nn || t->defer_left)
 		return BN_RUN_INTERP;
 	room = t->xin_pending ? 0 : (f->sim->win - t->lm_fp) / 4;
-	if (in->nlmn > room || budget < in->nn)
+	if (in->nlmn > room || budget < in->nf)
 		return BN_RUN_INTERP;
 	rv = bn_native_run(p->nat + in->nat, f, t, f->lm + t->lm_base + t->lm_fp, &room, &c,
 			   &budget);

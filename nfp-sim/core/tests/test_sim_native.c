@@ -16,10 +16,13 @@
  * the loader runs with one copy of the GPRs, against the same with one more
  * write to a single bank, which keeps two.
  */
+#include <signal.h>
+#include <unistd.h>
 #include "simtest.h"
 #include "nicsim_int.h"
 
 #define NPROGS	3000
+#define TOO_LONG_S	300	/* seconds: the test takes a few */
 
 static u64 rng_s = 0x9e3779b97f4a7c15ull;
 
@@ -489,6 +492,52 @@ static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 }
 
 /*
+ * Loops whose body is a chain of blocks, each going on forward into the
+ * next without its check (native.c skips()): the loop's entry checks the
+ * budget for the whole chain, so where the watchdog runs out inside the
+ * chain, host code must fall back early enough to fault where the
+ * interpreter does.  Chains of 1..8 blocks of 1..6 adds each, every block
+ * ending in a compare-and-branch whose both ways lead forward.
+ */
+static void test_watchdog_chain(struct bn_sim *nat, struct bn_sim *interp)
+{
+	static struct tprog p;
+	static u8 out[4096];
+	u32 m, len, j, k, bad = 0, n = 0;
+	bool tn, ti;
+
+	for (m = 1; m <= 8; m++) {
+		for (len = 1; len <= 6; len++) {
+			struct bn_sim_result a, b;
+
+			tp_init(&p, BN_PROG_XDP);
+			for (j = 0; j < m; j++) {
+				for (k = 0; k < len; k++)
+					E(&p, a_alu(BN_OP_add, RR(1), AR(1), IM(1)));
+				E(&p, a_alu(BN_OP_and, RR(4), AR(1), IM(1)));
+				E_br(&p, a_brcmp(BN_OP_br_cmp, AR(4), IM(0), BN_COND_EQ, 0,
+						 p.n + 2));
+				E(&p, a_alu(BN_OP_add, RR(2), AR(2), IM(1)));	/* odd r1 */
+			}
+			E_br(&p, a_br(BN_COND_AL, 0, 0));
+			E(&p, a_done(AR(1)));
+			a = run(nat, &p, out, &tn);
+			b = run(interp, &p, out, &ti);
+			n++;
+			if (!tn || !a.fault || strcmp(a.fault_msg, b.fault_msg) ||
+			    a.insns != b.insns || a.cycles != b.cycles) {
+				if (bad++ < 3)
+					printf("  chain of %u x %u: native '%s' %llu insns, "
+					       "interpreted '%s' %llu\n", m, len, a.fault_msg,
+					       (unsigned long long)a.insns, b.fault_msg,
+					       (unsigned long long)b.insns);
+			}
+		}
+	}
+	CHECK(!bad, "watchdog in loops of chained blocks: %u of %u differ", bad, n);
+}
+
+/*
  * More memory commands in flight than a thread may have: the one past
  * BN_MAX_INFLIGHT stalls, in host code as in the interpreter, and issues
  * again when the oldest lands; reads, writes and adds, alone in their
@@ -602,9 +651,29 @@ static void test_one_bank(void)
 		bn_sim_destroy(sims[k]);
 }
 
+/*
+ * Host code that never stops (a budget check it skipped wrongly lets a
+ * loop run on past the watchdog) fails the test instead of hanging it:
+ * the run takes a few seconds.  The thread is stuck in host code, not in
+ * stdio, when this runs.
+ */
+static void too_long(int sig)
+{
+	printf("FAIL: still running after %u s: host code that does not stop\n", TOO_LONG_S);
+	t_fail++;
+	t_done();
+	fflush(stdout);
+	_exit(1);
+}
+
 int main(void)
 {
-	struct bn_sim *nat = new_nic(false), *interp = new_nic(true);
+	struct bn_sim *nat, *interp;
+
+	signal(SIGALRM, too_long);
+	alarm(TOO_LONG_S);
+	nat = new_nic(false);
+	interp = new_nic(true);
 	static u8 out_n[4096], out_i[4096];
 	static struct tprog p;
 	u32 i, bad = 0, translated = 0, faults = 0;
@@ -640,6 +709,7 @@ int main(void)
 	test_cmp_flags(nat, interp);
 	test_regcache(nat, interp);
 	test_watchdog(nat, interp);
+	test_watchdog_chain(nat, interp);
 	test_stall(nat, interp);
 	bn_sim_destroy(nat);
 	bn_sim_destroy(interp);
