@@ -85,11 +85,24 @@ struct rcache {
 	struct { u8 base; u32 disp; } w[2];
 };
 
+/*
+ * Words the block wrote a constant into (immed, a call's link): up to four,
+ * kept as long as the rcache is, so that reading one takes the constant
+ * (an x86 immediate where the operation has one) instead of a load.
+ */
+#define BN_KC_WORDS	4
+
+struct kcache {
+	u8 n;
+	struct { u8 base; u32 disp, k; } w[BN_KC_WORDS];
+};
+
 struct emit {
 	u8 *b;
 	size_t n, cap;
 	bool oom;
 	struct rcache rc[3];	/* eax, ecx, edx */
+	struct kcache kc;
 	const struct bn_prog *p;
 	const u8 *nn;		/* blocks of the first pass (NULL: in it, nothing chains) */
 	u32 ncur;		/* instructions the block being emitted runs */
@@ -205,9 +218,32 @@ static struct opnd opnd(u8 kind, u16 idx)
 	return o;
 }
 
+/* opnd(), with a word the block wrote a constant into taken as that constant */
+static struct opnd opnd_e(const struct emit *e, u8 kind, u16 idx)
+{
+	struct opnd o = opnd(kind, idx);
+
+	for (u32 i = 0; !o.konst && i < e->kc.n; i++) {
+		if (e->kc.w[i].base == o.base && e->kc.w[i].disp == o.disp) {
+			o.konst = true;
+			o.k = e->kc.w[i].k;
+		}
+	}
+	return o;
+}
+
 static void rc_clear(struct emit *e)
 {
 	memset(e->rc, 0, sizeof(e->rc));
+	e->kc.n = 0;
+}
+
+/* The word at base + disp is no longer the constant the kcache has for it. */
+static void kc_forget(struct emit *e, int base, u32 disp)
+{
+	for (u32 i = 0; i < e->kc.n; i++)
+		if (e->kc.w[i].base == base && e->kc.w[i].disp == disp)
+			e->kc.w[i--] = e->kc.w[--e->kc.n];
 }
 
 static bool rc_has(const struct rcache *c, int base, u32 disp)
@@ -218,9 +254,10 @@ static bool rc_has(const struct rcache *c, int base, u32 disp)
 	return false;
 }
 
-/* The word at base + disp now holds @reg: no other register holds it. */
+/* The word at base + disp now holds @reg (-1: none): no other register holds it. */
 static void rc_stored(struct emit *e, int reg, int base, u32 disp)
 {
+	kc_forget(e, base, disp);
 	for (int r = RAX; r <= RDX; r++) {
 		struct rcache *c = &e->rc[r];
 
@@ -228,7 +265,7 @@ static void rc_stored(struct emit *e, int reg, int base, u32 disp)
 			if (r != reg && c->w[i].base == base && c->w[i].disp == disp)
 				c->w[i--] = c->w[--c->n];
 	}
-	if (!rc_has(&e->rc[reg], base, disp) && e->rc[reg].n < 2)
+	if (reg >= 0 && !rc_has(&e->rc[reg], base, disp) && e->rc[reg].n < 2)
 		e->rc[reg].w[e->rc[reg].n++] = (typeof(e->rc[reg].w[0])){ base, disp };
 }
 
@@ -267,6 +304,18 @@ static void store(struct emit *e, int base, u32 disp, int reg)
 	rc_stored(e, reg, base, disp);
 }
 
+/* mov dword [base + disp], @k: no register holds the word, the kcache has it */
+static void store_k(struct emit *e, int base, u32 disp, u32 k)
+{
+	b1(e, 0xc7);
+	mem(e, 0, base, disp);
+	b4(e, k);
+	rc_stored(e, -1, base, disp);
+	if (e->kc.n == BN_KC_WORDS)
+		e->kc.w[0] = e->kc.w[--e->kc.n];	/* the oldest but one goes first: any will do */
+	e->kc.w[e->kc.n++] = (typeof(e->kc.w[0])){ base, disp, k };
+}
+
 /* ModRM register-direct byte: op /ext or reg, rm. */
 static u8 rr(int reg, int rm)
 {
@@ -297,7 +346,7 @@ static int shc_ext(u8 shc)
  */
 static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 {
-	load(e, RCX, opnd(d->bk, d->b));
+	load(e, RCX, opnd_e(e, d->bk, d->b));
 	if (!raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt) {
 		shift_imm(e, shc_ext(d->shc), RCX, d->shamt, false);
 		e->rc[RCX].n = 0;
@@ -305,9 +354,9 @@ static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 }
 
 /* The B port's value if it is a constant: through the shifter (load_b()) unless @raw. */
-static bool konst_b(const struct bn_dinsn *d, bool raw, u32 *k)
+static bool konst_b(const struct emit *e, const struct bn_dinsn *d, bool raw, u32 *k)
 {
-	struct opnd o = opnd(d->bk, d->b);
+	struct opnd o = opnd_e(e, d->bk, d->b);
 	u32 n = d->shamt;
 
 	if (!o.konst)
@@ -334,7 +383,7 @@ static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 e
 {
 	u32 k;
 
-	if (konst_b(d, raw, &k)) {
+	if (konst_b(e, d, raw, &k)) {
 		op2(e, op == 0x85 ? 0xf7 : 0x81, rr(op == 0x85 ? 0 : ext, RAX));
 		b4(e, k);
 		return;
@@ -345,7 +394,7 @@ static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 e
 
 static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
 {
-	load(e, reg, opnd(d->ak, d->a));
+	load(e, reg, opnd_e(e, d->ak, d->a));
 }
 
 /* WD(): the destination and its second word (bank B copy), sinks skipped. */
@@ -357,6 +406,17 @@ static void write_d(struct emit *e, const struct bn_dinsn *d, int reg)
 		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, reg);
 	if (d->d2 != BN_RF_SINK)
 		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, reg);
+}
+
+/* WD() of the constant @k, with no register: one mov each */
+static void write_dk(struct emit *e, const struct bn_dinsn *d, u32 k)
+{
+	if (d->dk == BN_K_LM)
+		store_k(e, RSI, 4 * (u32)d->d, k);
+	else if (d->d != BN_RF_SINK)
+		store_k(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, k);
+	if (d->d2 != BN_RF_SINK)
+		store_k(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, k);
 }
 
 /* The CSR reads bn_csr_read_fast() answers without the clock. */
@@ -553,9 +613,9 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 	switch (d->op) {
 	case BN_OP_nop:
 		return;
-	case BN_OP_immed:
-		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
-		break;
+	case BN_OP_immed:		/* no flags, no register: the constant goes to memory */
+		write_dk(e, d, d->imm);
+		return;
 	case BN_OP_immed_hi:		/* (DOLD & 0xffff) | IMM */
 		load_a(e, d, RAX);
 		b1(e, 0x25);		/* and eax, imm32 */
@@ -564,8 +624,8 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 		b4(e, d->imm);
 		break;
 	case BN_OP_ld_field:		/* (B & IMM) | (DOLD & ~IMM) */
-		if (opnd(d->ak, d->a).konst) {	/* DOLD a constant: the zero word with zf */
-			u32 k = opnd(d->ak, d->a).k & ~d->imm;
+		if (opnd_e(e, d->ak, d->a).konst) {	/* DOLD a constant (the zero word with zf) */
+			u32 k = opnd_e(e, d->ak, d->a).k & ~d->imm;
 
 			load_b(e, d, false);
 			op2(e, 0x81, rr(4, RCX));	/* and ecx, imm32 */
@@ -915,7 +975,7 @@ static void emit_mem(struct emit *e, const struct bn_dinsn *d, u32 k, u32 cycles
 	u32 b;
 
 	load_a(e, d, RAX);
-	if (!konst_b(d, true, &b) || b)	/* + 0: eax is the address already */
+	if (!konst_b(e, d, true, &b) || b)	/* + 0: eax is the address already */
 		op_b(e, d, true, 0x01, 0);	/* add eax, B */
 	emit_sync(e, cycles);
 	op2(e, 0x48, 0xba);			/* mov rdx, in */
@@ -1207,16 +1267,15 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	u8 cond = cond_form(d) ? d->x & 0xff : flags ? d->cond : BN_COND_AL;
 	enum fl_kind fk = cond == BN_COND_SET || cond == BN_COND_CLR ? FL_ADD : FL_SUB;
 	struct rcache saved[3];
+	struct kcache ksaved;
 	size_t at;
 
 	if (d->op == BN_OP_rtn) {
 		emit_rtn(e, d, i, cycles);
 		return;
 	}
-	if (d->op == BN_OP_call) {	/* WD(IMM): the return address */
-		load(e, RAX, (struct opnd){ .konst = true, .k = d->imm });
-		write_d(e, d, RAX);
-	}
+	if (d->op == BN_OP_call)	/* WD(IMM): the return address */
+		write_dk(e, d, d->imm);
 	if (cond == BN_COND_AL && !flags) {
 		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
@@ -1231,6 +1290,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 			return;
 		}
 		memcpy(saved, e->rc, sizeof(saved));
+		ksaved = e->kc;
 		at = emit_jcc32(e, 0x85);	/* jnz: the condition holds */
 		goto paths;
 	}
@@ -1244,6 +1304,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		rc_clear(e);
 	}
 	memcpy(saved, e->rc, sizeof(saved));	/* both paths start from here */
+	ksaved = e->kc;
 	if (cond == BN_COND_AL) {
 		if (flags)
 			fl_store(e, fk);
@@ -1257,6 +1318,7 @@ paths:
 	emit_slots_exit(e, d, i + 1 + d->defer, cycles + d->cost);
 	patch(e, at);
 	memcpy(e->rc, saved, sizeof(saved));
+	e->kc = ksaved;
 	if (flags)
 		fl_store(e, fk);
 	emit_slots_exit(e, d, d->target, cycles + d->tcost);
