@@ -379,17 +379,32 @@ static bool konst_b(const struct emit *e, const struct bn_dinsn *d, bool raw, u3
  * immediate form (81 /@ext id; test: F7 /0 id), which sets the same flags
  * and leaves ecx (and what the register cache knows of it) alone.
  */
+/* @reg OP= @k: the immediate form of op_b()'s @op */
+static void op_k(struct emit *e, int reg, u8 op, u8 ext, u32 k)
+{
+	op2(e, op == 0x85 ? 0xf7 : 0x81, rr(op == 0x85 ? 0 : ext, reg));
+	b4(e, k);
+}
+
 static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 ext)
 {
 	u32 k;
 
 	if (konst_b(e, d, raw, &k)) {
-		op2(e, op == 0x85 ? 0xf7 : 0x81, rr(op == 0x85 ? 0 : ext, RAX));
-		b4(e, k);
+		op_k(e, RAX, op, ext, k);
 		return;
 	}
 	load_b(e, d, raw);
 	op2(e, op, rr(RCX, RAX));
+}
+
+/* The register that holds operand @o already, or -1 */
+static int cached(const struct emit *e, struct opnd o)
+{
+	for (int r = RAX; r <= RDX; r++)
+		if (!o.konst && rc_has(&e->rc[r], o.base, o.disp))
+			return r;
+	return -1;
 }
 
 static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
@@ -779,6 +794,8 @@ static void emit_ret(struct emit *e, u32 idx)
 /* add r8, @cycles: cycles not yet in f->now (7 bytes) */
 static void add_r8(struct emit *e, u32 cycles)
 {
+	if (!cycles)
+		return;
 	op3(e, 0x49, 0x81, rr(0, 0));
 	b4(e, cycles);
 }
@@ -951,7 +968,7 @@ static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
 {
 	sub_r9(e, n);
 	op3(e, 0x83, 0xf8, BN_STEP_SLEEP);	/* cmp eax, SLEEP */
-	op2(e, 0x75, 18);			/* jne over the sleep exit: add_r8, mov rax, ret */
+	op2(e, 0x75, cost ? 18 : 11);		/* jne over the sleep exit: add_r8, mov rax, ret */
 	add_r8(e, cost);
 	emit_ret_st(e, resume, BN_STEP_SLEEP);
 	op2(e, 0x48, 0xc1);			/* shl rax, 32: the status */
@@ -1269,6 +1286,8 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	struct rcache saved[3];
 	struct kcache ksaved;
 	size_t at;
+	u32 kb;
+	int ra;
 
 	if (d->op == BN_OP_rtn) {
 		emit_rtn(e, d, i, cycles);
@@ -1279,6 +1298,12 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 	if (cond == BN_COND_AL && !flags) {
 		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
+	}
+	ra = cached(e, opnd_e(e, d->ak, d->a));
+	if (d->op != BN_OP_br_cmpc && ra >= 0 && konst_b(e, d, true, &kb)) {
+		/* compare where A is: the same flags, no mov */
+		op_k(e, ra, cond == BN_COND_SET || cond == BN_COND_CLR ? 0x85 : 0x39, 7, kb);
+		goto compared;
 	}
 	load_a(e, d, RAX);
 	if (d->op == BN_OP_br_cmpc) {
@@ -1298,6 +1323,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		op_b(e, d, true, 0x85, 0);	/* test eax, B */
 	else
 		op_b(e, d, true, 0x39, 7);	/* cmp eax, B */
+compared:
 	/* bn_cmp_flags(): A & B's for SET/CLR (test: CF = OF = 0), else A - B's */
 	if (flags) {
 		fl_set(e, fk);
