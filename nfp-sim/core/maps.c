@@ -15,7 +15,9 @@
  * as htab_map_update_elem does with its per-CPU extra element: a value
  * pointer a program already holds keeps reading the old value.
  *
- * Hash maps take a per-map mutex (host threads run islands in parallel);
+ * Hash maps take a per-map spin lock (host threads run islands in parallel,
+ * the control path updates maps while packets run; no hold sleeps or
+ * allocates, and an uncontended mutex cost more than the lookup);
  * array element access is lock-free, like the kernel's.
  */
 #include <stdlib.h>
@@ -119,7 +121,7 @@ static void map_destroy(struct bn_map *m)
 {
 	if (!m)
 		return;
-	pthread_mutex_destroy(&m->lock);
+	pthread_spin_destroy(&m->lock);
 	free(m->buckets);
 	free(m->next);
 	free(m->hash);
@@ -140,7 +142,7 @@ static struct bn_map *map_alloc(const struct bn_image_map *d)
 	m->max_entries = d->max_entries;
 	m->flags = d->flags;
 	memcpy(m->name, d->name, sizeof(m->name));
-	pthread_mutex_init(&m->lock, NULL);
+	pthread_spin_init(&m->lock, PTHREAD_PROCESS_PRIVATE);
 	map_layout(m);
 	bytes = (u64)m->nslots * m->elem_size;
 	m->emem_len = (bytes + BN_EMEM_CHUNK - 1) & ~(u64)(BN_EMEM_CHUNK - 1);
@@ -354,9 +356,9 @@ int bn_map_lookup_ptr(struct bn_map *m, const void *key, void **value)
 		*value = slot_val(m, idx);
 		return 0;
 	}
-	pthread_mutex_lock(&m->lock);
+	pthread_spin_lock(&m->lock);
 	s = hash_find(m, key, key_hash(key, m->key_size));
-	pthread_mutex_unlock(&m->lock);
+	pthread_spin_unlock(&m->lock);
 	if (s < 0)
 		return -ENOENT;
 	*value = slot_val(m, s);
@@ -389,9 +391,9 @@ int bn_map_update_elem(struct bn_map *m, const void *key, const void *value, u64
 		return array_update(m, key, value, flags);
 	if ((flags & ~(u64)BPF_F_LOCK) > BPF_EXIST || (flags & BPF_F_LOCK))
 		return -EINVAL;
-	pthread_mutex_lock(&m->lock);
+	pthread_spin_lock(&m->lock);
 	ret = hash_update(m, key, value, flags);
-	pthread_mutex_unlock(&m->lock);
+	pthread_spin_unlock(&m->lock);
 	return ret;
 }
 
@@ -401,9 +403,9 @@ int bn_map_delete_elem(struct bn_map *m, const void *key)
 
 	if (m->type == BPF_MAP_TYPE_ARRAY)
 		return -EINVAL;
-	pthread_mutex_lock(&m->lock);
+	pthread_spin_lock(&m->lock);
 	ret = hash_delete(m, key);
-	pthread_mutex_unlock(&m->lock);
+	pthread_spin_unlock(&m->lock);
 	return ret;
 }
 
@@ -424,11 +426,11 @@ int bn_sim_map_lookup(struct bn_sim *sim, uint32_t id, const void *key, void *va
 		return ret;
 	}
 	/* copy under the lock: a concurrent update may recycle the slot */
-	pthread_mutex_lock(&m->lock);
+	pthread_spin_lock(&m->lock);
 	ret = hash_find(m, key, key_hash(key, m->key_size));
 	if (ret >= 0)
 		memcpy(value, slot_val(m, ret), m->value_size);
-	pthread_mutex_unlock(&m->lock);
+	pthread_spin_unlock(&m->lock);
 	return ret < 0 ? -ENOENT : 0;
 }
 
@@ -474,8 +476,8 @@ int bn_sim_map_get_next_key(struct bn_sim *sim, uint32_t id, const void *key, vo
 		return -EBADF;
 	if (m->type == BPF_MAP_TYPE_ARRAY)
 		return array_next(m, key, next);
-	pthread_mutex_lock(&m->lock);
+	pthread_spin_lock(&m->lock);
 	ret = hash_next(m, key, next);
-	pthread_mutex_unlock(&m->lock);
+	pthread_spin_unlock(&m->lock);
 	return ret;
 }

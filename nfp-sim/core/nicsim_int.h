@@ -233,7 +233,7 @@ struct bn_map {
 	u32 extra;		/* spare slot an update of an existing key fills */
 	u32 count;
 	int prog_refs;		/* loaded programs using it */
-	pthread_mutex_t lock;
+	pthread_spinlock_t lock;	/* the chains: short holds, no sleeping */
 };
 
 /* ---- programs ------------------------------------------------------------ */
