@@ -146,6 +146,8 @@ static int fw_adjust_head(struct bn_fpc *f, struct bn_thr *t)
 	} else {
 		t->ctx[0] = data;
 		t->ctx[2] += off;
+		if (data - hard < t->head_low)	/* the headroom the packet may write */
+			t->head_low = data - hard;
 		ret(t, 0);
 	}
 	return charge(f, t, FW_ADJUST, false);

@@ -163,6 +163,7 @@ struct bn_thr {
 	u32 xin_pending;
 	u32 ts_hi;		/* latched by TS_LO */
 	u32 frame;		/* CTM offset of the packet frame */
+	u32 head_low;		/* the frame's headroom is zero below (pkt.c) */
 	u32 verdict;
 	u32 pkt;		/* batch index of the packet */
 	u32 fault_pc;		/* code-store address of a fault */

@@ -232,8 +232,12 @@ int bn_pkt_start(struct bn_batch *b, struct bn_fpc *f, struct bn_thr *t, u32 idx
 	}
 	if (!pkt_fits(b, f, idx))
 		return false;
-	if (b->prog->zero_headroom)
-		zero_blocks(frame, BN_XDP_HEADROOM);
+	if (b->prog->zero_headroom) {	/* what adjust_head let earlier packets write */
+		u32 lo = t->head_low & ~63u;
+
+		zero_blocks(frame + lo, BN_XDP_HEADROOM - lo);
+		t->head_low = BN_XDP_HEADROOM;
+	}
 	memcpy(frame + BN_XDP_HEADROOM, pk->data, pk->len);
 	ctx_fill(b->prog, t, pk, pk->data);
 	bn_thr_reset_regs(t, b->prog);

@@ -265,6 +265,7 @@ static void fpc_batch_init(struct bn_batch *b, struct bn_fpc *f)
 	for (k = 0; k < f->nthr; k++) {
 		f->st[k] = BN_T_IDLE;
 		f->wake[k] = 0;
+		f->thr[k].head_low = 0;	/* unknown: the first packet zeroes all of it */
 	}
 }
 
