@@ -248,12 +248,38 @@ uint32_t bn_sim_map_addr(struct bn_sim *sim, uint32_t id)
 
 /* ---- hash chains (caller holds m->lock) ------------------------------------------ */
 
+/*
+ * Keys of 4..16 bytes (most keys) compared as two words that may overlap,
+ * without memcmp()'s call; the others with it.
+ */
+bool bn_key_eq(const u8 *a, const u8 *b, u32 n)
+{
+	u64 x0, x1, y0, y1;
+	u32 u0, u1, v0, v1;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x0, a, 8);
+		memcpy(&y0, b, 8);
+		memcpy(&x1, a + n - 8, 8);
+		memcpy(&y1, b + n - 8, 8);
+		return !((x0 ^ y0) | (x1 ^ y1));
+	}
+	if (n >= 4 && n < 8) {
+		memcpy(&u0, a, 4);
+		memcpy(&v0, b, 4);
+		memcpy(&u1, a + n - 4, 4);
+		memcpy(&v1, b + n - 4, 4);
+		return !((u0 ^ v0) | (u1 ^ v1));
+	}
+	return !memcmp(a, b, n);
+}
+
 static int hash_find(const struct bn_map *m, const void *key, u32 h)
 {
 	u32 s;
 
 	for (s = m->buckets[h & (m->nbuckets - 1)]; s; s = m->next[s - 1])
-		if (m->hash[s - 1] == h && !memcmp(slot_key(m, s - 1), key, m->key_size))
+		if (m->hash[s - 1] == h && bn_key_eq(slot_key(m, s - 1), key, m->key_size))
 			return s - 1;
 	return -1;
 }

@@ -433,6 +433,7 @@ static inline struct bn_map *bn_map_get(struct bn_sim *sim, u32 id)
 	return id && id <= BN_SIM_MAX_MAPS ? sim->maps[id] : NULL;
 }
 
+bool bn_key_eq(const u8 *a, const u8 *b, u32 n);
 int bn_map_lookup_ptr(struct bn_map *m, const void *key, void **value);
 int bn_map_update_elem(struct bn_map *m, const void *key, const void *value, u64 flags);
 int bn_map_delete_elem(struct bn_map *m, const void *key);

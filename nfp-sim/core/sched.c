@@ -230,8 +230,10 @@ static bool fpc_step(struct bn_batch *b, struct bn_fpc *f)
 	}
 	if (*st == BN_T_SLEEP) {
 		bn_retire(t, f->now);
-		t->sigs &= ~t->wait_mask;	/* ctx_wait consumes its signals */
-		t->wait_mask = 0;
+		if (unlikely(t->wait_mask)) {	/* ctx_wait consumes its signals */
+			t->sigs &= ~t->wait_mask;
+			t->wait_mask = 0;
+		}
 		*st = BN_T_READY;
 	}
 	rc = likely(!f->sim->trace) ? bn_exec_native(f, t) : BN_RUN_INTERP;

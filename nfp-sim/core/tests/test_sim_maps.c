@@ -5,6 +5,7 @@
  * prandom, xdp_adjust_head/tail with their limits.
  */
 #include "simtest.h"
+#include "nicsim_int.h"
 
 static struct bn_sim *sim;
 
@@ -125,6 +126,31 @@ static void test_hash(void)
 	CHECK(!bn_sim_map_update(sim, id, &k[3], v, BN_SIM_ANY), "room again after delete");
 	CHECK(bn_sim_map_lookup(sim, id, &k[0], out) == -ENOENT, "deleted key is gone");
 	CHECK(!bn_sim_map_free(sim, id), "free");
+}
+
+/* Hash keys: every length a map may have, equal and differing in each byte. */
+static void test_key_eq(void)
+{
+	u8 a[32], b[32];
+	u32 n, i, bad = 0;
+
+	for (i = 0; i < sizeof(a); i++)
+		a[i] = b[i] = (u8)(i * 37 + 1);
+	for (n = 1; n <= 24; n++) {
+		if (!bn_key_eq(a, b, n))
+			bad++;
+		for (i = 0; i < n; i++) {
+			b[i] ^= 0x10;
+			if (bn_key_eq(a, b, n))
+				bad++;
+			b[i] ^= 0x10;
+		}
+		b[n] ^= 0xff;		/* past the key: no matter */
+		if (!bn_key_eq(a, b, n))
+			bad++;
+		b[n] ^= 0xff;
+	}
+	CHECK(!bad, "keys of 1..24 bytes compare by every byte and no other (%u wrong)", bad);
 }
 
 static void test_ids(void)
@@ -397,6 +423,7 @@ int main(void)
 	test_create();
 	test_array();
 	test_hash();
+	test_key_eq();
 	test_ids();
 	test_map_helpers();
 	test_hash_helpers();
