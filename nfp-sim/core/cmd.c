@@ -42,24 +42,29 @@ void bn_retire(struct bn_thr *t, u64 now)
 
 /*
  * memcpy() for a command's 1..256 bytes between transfer registers and
- * memory (never overlapping): 8-byte moves, the last one overlapping the
- * one before.  GCC expands a memcpy() of unknown length into rep movsq,
- * whose start-up alone costs more than these few moves (the empty asm
- * keeps the loop a loop: GCC would turn it back into that memcpy()).
+ * memory (never overlapping): 16- or 8-byte moves, the last one
+ * overlapping the one before.  GCC expands a memcpy() of unknown length
+ * into rep movsq, whose start-up alone costs more than these few moves
+ * (the empty asm keeps the loop a loop: GCC would turn it back into that
+ * memcpy()).
  */
 static inline void cmd_copy(void *dst, const void *src, u32 n)
 {
+	typedef u64 v2 __attribute__((vector_size(16), aligned(1), may_alias));
 	u8 *d = dst;
 	const u8 *s = src;
 	u64 v;
 	u32 i;
 
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&v, s + i, 8);
-			memcpy(d + i, &v, 8);
+	if (n >= 16) {
+		for (i = 0; i + 16 < n; i += 16) {
+			*(v2 *)(d + i) = *(const v2 *)(s + i);
 			asm("" : "+r"(i));
 		}
+		*(v2 *)(d + n - 16) = *(const v2 *)(s + n - 16);
+	} else if (n >= 8) {
+		memcpy(&v, s, 8);
+		memcpy(d, &v, 8);
 		memcpy(&v, s + n - 8, 8);
 		memcpy(d + n - 8, &v, 8);
 	} else if (n >= 4) {
@@ -100,9 +105,16 @@ static inline void cmd_copy_words(u8 *d, const u32 *x, u32 n)
 {
 	u32 i;
 
-	for (i = 0; i + 4 <= n; i += 4) {
+	for (i = 0; i + 16 <= n; i += 16) {	/* four words a turn */
 		memcpy(d + i, &x[i / 4], 4);
+		memcpy(d + i + 4, &x[i / 4 + 1], 4);
+		memcpy(d + i + 8, &x[i / 4 + 2], 4);
+		memcpy(d + i + 12, &x[i / 4 + 3], 4);
 		asm("" : "+r"(i));	/* a loop, not a memcpy() (cmd_copy()) */
+	}
+	for (; i + 4 <= n; i += 4) {
+		memcpy(d + i, &x[i / 4], 4);
+		asm("" : "+r"(i));
 	}
 	if (i < n)
 		memcpy(d + i, &x[i / 4], n - i);

@@ -76,6 +76,40 @@ static void test_targets(void)
 	}
 }
 
+/*
+ * Reads of every length a command moves into the 32 xfer-in words: the
+ * bytes land in order, the rest of the last word reads as zero (the copy
+ * moves 16, 8 or 4 bytes at a time, the last move overlapping).
+ */
+static void test_read_lengths(void)
+{
+	const u32 addr = BN_ADDR_CTM + (200 << 10);
+	u8 pat[4 * BN_NUM_XFER], got[4 * BN_NUM_XFER];
+	u32 len, i, bad = 0;
+	struct tprog p;
+
+	for (i = 0; i < sizeof(pat); i++)
+		pat[i] = (u8)(i * 7 + 3);
+	bn_sim_dev_write(sim, 0, 0, addr, pat, sizeof(pat));
+	for (len = 1; len <= sizeof(pat); len++) {
+		tp_init(&p, BN_PROG_XDP);
+		E_ld32(&p, RR(2), addr);
+		E(&p, a_mem(BN_OP_mem_rd, BN_TGT_CTM, AR(2), IM(0), 0, len, 0, 1));
+		E(&p, a_done(N));
+		if (t_exec(sim, &p).fault) {
+			bad++;
+			continue;
+		}
+		memcpy(got, t_tr.last.xin, sizeof(got));
+		for (i = 0; i < (len + 3) / 4 * 4; i++)
+			if (got[i] != (i < len ? pat[i] : 0))
+				break;
+		if (i < (len + 3) / 4 * 4 && bad++ < 3)
+			printf("  read of %u bytes: byte %u is %#x\n", len, i, got[i]);
+	}
+	CHECK(!bad, "reads of 1..%zu bytes (%u wrong)", sizeof(pat), bad);
+}
+
 static void test_dev_memory(void)
 {
 	u8 buf[8];
@@ -507,6 +541,7 @@ int main(void)
 {
 	sim = t_sim(NULL);
 	test_targets();
+	test_read_lengths();
 	test_dev_memory();
 	test_mem_faults();
 	test_atomic_add();
