@@ -116,8 +116,12 @@ static inline void cmd_copy_words(u8 *d, const u32 *x, u32 n)
 		memcpy(d + i, &x[i / 4], 4);
 		asm("" : "+r"(i));
 	}
+	if (n - i >= 2) {		/* 1..3 bytes left: no call for them */
+		memcpy(d + i, &x[i / 4], 2);
+		i += 2;
+	}
 	if (i < n)
-		memcpy(d + i, &x[i / 4], n - i);
+		d[i] = ((const u8 *)x)[i];
 }
 
 static int cmd_write(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr)

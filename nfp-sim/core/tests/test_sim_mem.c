@@ -110,6 +110,34 @@ static void test_read_lengths(void)
 	CHECK(!bad, "reads of 1..%zu bytes (%u wrong)", sizeof(pat), bad);
 }
 
+/* Writes of every length from the xfer-out words: those bytes, none after them. */
+static void test_write_lengths(void)
+{
+	const u32 addr = BN_ADDR_CTM + (200 << 10);
+	u8 want[4 * BN_NUM_XFER + 4], got[4 * BN_NUM_XFER + 4];
+	u32 len, i, bad = 0;
+	struct tprog p;
+
+	for (len = 1; len <= 4 * BN_NUM_XFER; len++) {
+		memset(want, 0xee, sizeof(want));
+		bn_sim_dev_write(sim, 0, 0, addr, want, sizeof(want));
+		tp_init(&p, BN_PROG_XDP);
+		E_ld32(&p, RR(2), addr);
+		for (i = 0; i < (len + 3) / 4; i++)
+			E_ld32(&p, XR(i), 0x01010101u * (4 * i + 1) + 0x03020100u);
+		E(&p, a_mem(BN_OP_mem_wr, BN_TGT_CTM, AR(2), IM(0), 0, len, 0, 1));
+		E(&p, a_done(N));
+		for (i = 0; i < len; i++)
+			want[i] = (u8)(i + 1);
+		if (t_exec(sim, &p).fault || bn_sim_dev_read(sim, 0, 0, addr, got, sizeof(got)) ||
+		    memcmp(got, want, sizeof(got))) {
+			if (bad++ < 3)
+				printf("  write of %u bytes differs\n", len);
+		}
+	}
+	CHECK(!bad, "writes of 1..%u bytes (%u wrong)", 4 * BN_NUM_XFER, bad);
+}
+
 static void test_dev_memory(void)
 {
 	u8 buf[8];
@@ -542,6 +570,7 @@ int main(void)
 	sim = t_sim(NULL);
 	test_targets();
 	test_read_lengths();
+	test_write_lengths();
 	test_dev_memory();
 	test_mem_faults();
 	test_atomic_add();
