@@ -26,8 +26,7 @@ void bn_retire(struct bn_thr *t, u64 now)
 		struct bn_cmd *c = &t->infl[i];
 
 		if (c->done_at <= now) {
-			if (!c->swap)
-				t->sigs |= 1u << c->sig;
+			t->sigs |= 1u << c->sig;
 			*c = t->infl[--t->ninfl];
 			continue;
 		}
@@ -161,25 +160,32 @@ static int cmd_add(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in
 	return 0;
 }
 
+/*
+ * A command with SWAP is not kept in flight: its thread sleeps until it
+ * completes and retires it first thing on waking, so nothing could see it
+ * there (its words pending, its place in the queue); only the wake-up
+ * time is needed.
+ */
 static inline __attribute__((always_inline)) int cmd_issue(struct bn_fpc *f, struct bn_thr *t,
 							 const struct bn_dinsn *in, u32 mask)
 {
 	const struct bn_sim_lat *lat = &f->sim->p.lat[in->tgt];
 	u64 done = f->now + in->cost + bn_rng_range(&f->lat_rng, lat->min, lat->max);
-	struct bn_cmd *c = &t->infl[t->ninfl++];
+	struct bn_cmd *c;
 
+	f->mem_cmds++;
+	if (in->swap) {
+		f->wake[t->idx] = done;
+		return BN_STEP_SLEEP;
+	}
+	c = &t->infl[t->ninfl++];
 	c->done_at = done;
 	c->xin_mask = mask;
 	c->sig = in->sig;
-	c->swap = in->swap;
 	t->xin_pending |= mask;
 	if (done < t->next_done)
 		t->next_done = done;
-	f->mem_cmds++;
-	if (!in->swap)
-		return BN_STEP_OK;
-	f->wake[t->idx] = done;
-	return BN_STEP_SLEEP;
+	return BN_STEP_OK;
 }
 
 /* A full command queue: the thread waits for the oldest command (false: it need not). */
@@ -240,7 +246,7 @@ static u64 sig_due(const struct bn_thr *t, u32 s)
 	u32 i;
 
 	for (i = 0; i < t->ninfl; i++)
-		if (!t->infl[i].swap && t->infl[i].sig == s && t->infl[i].done_at < at)
+		if (t->infl[i].sig == s && t->infl[i].done_at < at)
 			at = t->infl[i].done_at;
 	return at;
 }

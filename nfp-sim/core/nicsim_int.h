@@ -131,12 +131,11 @@ struct bn_dinsn {
 	u16 nf;			/* watchdog budget its block needs at entry (native.c) */
 };
 
-/* ---- memory commands in flight ------------------------------------------ */
+/* ---- memory commands in flight (those without SWAP: cmd.c) --------------- */
 struct bn_cmd {
 	u64 done_at;		/* FPC cycle the command completes */
 	u32 xin_mask;		/* xfer-in words it fills (reads) */
-	u8 sig;
-	u8 swap;		/* the issuing thread sleeps on it: no signal */
+	u8 sig;			/* raised then */
 };
 
 enum bn_thr_state {
