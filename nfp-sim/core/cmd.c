@@ -14,14 +14,12 @@
 
 static const char *const cmd_names[] = { "mem_rd", "mem_wr", "mem_add" };
 
-/* Complete every command due by @now: clear pending words, raise signals. */
-void bn_retire(struct bn_thr *t, u64 now)
+/* bn_retire() when a command is due by @now. */
+void bn_retire_due(struct bn_thr *t, u64 now)
 {
 	u64 nd = UINT64_MAX;
 	u32 i = 0, pend = 0;
 
-	if (t->next_done > now)
-		return;
 	while (i < t->ninfl) {
 		struct bn_cmd *c = &t->infl[i];
 

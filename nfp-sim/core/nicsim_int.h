@@ -463,7 +463,14 @@ int bn_stubs_build(struct bn_sim *sim, char *err, size_t errlen);
 /* exec.c, csr.c, helpers.c */
 int bn_exec(struct bn_fpc *f, struct bn_thr *t);	/* the interpreter (traced if a trace is set) */
 s32 bn_exec_handler(u16 x);
-void bn_retire(struct bn_thr *t, u64 now);
+void bn_retire_due(struct bn_thr *t, u64 now);
+
+/* Complete every command due by @now: clear pending words, raise signals. */
+static inline void bn_retire(struct bn_thr *t, u64 now)
+{
+	if (t->next_done <= now)
+		bn_retire_due(t, now);
+}
 int bn_mem_cmd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 a, u32 b);
 int bn_mem_rd(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr);
 int bn_mem_wr(struct bn_fpc *f, struct bn_thr *t, const struct bn_dinsn *in, u32 addr);
