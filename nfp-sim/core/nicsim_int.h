@@ -553,26 +553,24 @@ static inline __attribute__((always_inline)) u64 bn_native_run(const u8 *fn, str
 
 /*
  * A thread that goes on at the entry of a translated block, outside any
- * defer slot, with the budget and lm room it needs, runs the host code
- * straight from the scheduler: what exec_fast's l_native would do, without
- * exec_fast's entry and exit (and without a trace: the caller checks).
- * BN_RUN_INTERP: it stopped, or did not start, where the interpreter goes
- * on (bn_exec()).
+ * defer slot, runs the host code straight from the scheduler, through the
+ * block's chained entry, which checks the budget and lm room (what
+ * exec_fast's l_native would do, without exec_fast's entry and exit, and
+ * without a trace: the caller checks).  BN_RUN_INTERP: it stopped, or did
+ * not start, where the interpreter goes on (bn_exec()).
  */
 static inline int bn_exec_native(struct bn_fpc *f, struct bn_thr *t)
 {
 	const struct bn_prog *p = f->prog;
-	const struct bn_dinsn *in = &p->code[t->pc];
 	u32 room, budget = t->budget;
-	u64 c, rv;
+	u64 c, rv, fn;
 
-	if (!in->nn || t->defer_left)
+	/* the chained entry (bn_prog.nat_tab): the host code checks budget and room */
+	if (unlikely(!p->nat_tab) || !(fn = p->nat_tab[t->pc]) || t->defer_left)
 		return BN_RUN_INTERP;
 	room = t->xin_pending ? 0 : (f->sim->win - t->lm_fp) / 4;
-	if (in->nlmn > room || budget < in->nf)
-		return BN_RUN_INTERP;
-	rv = bn_native_run(p->nat + in->nat, f, t, f->lm + t->lm_base + t->lm_fp, &room, &c,
-			   &budget);
+	rv = bn_native_run((const u8 *)(uintptr_t)fn, f, t, f->lm + t->lm_base + t->lm_fp, &room,
+			   &c, &budget);
 	f->now += c;
 	t->pc = (u32)rv;
 	t->budget = budget;
