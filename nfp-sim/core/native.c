@@ -312,7 +312,7 @@ static void store_k(struct emit *e, int base, u32 disp, u32 k)
 	b4(e, k);
 	rc_stored(e, -1, base, disp);
 	if (e->kc.n == BN_KC_WORDS)
-		e->kc.w[0] = e->kc.w[--e->kc.n];	/* the oldest but one goes first: any will do */
+		e->kc.w[0] = e->kc.w[--e->kc.n];	/* full: the first makes room (any would) */
 	e->kc.w[e->kc.n++] = (typeof(e->kc.w[0])){ base, disp, k };
 }
 
@@ -373,12 +373,6 @@ static bool konst_b(const struct emit *e, const struct bn_dinsn *d, bool raw, u3
 	return true;
 }
 
-/*
- * eax OP= the B port: @op is x86's "OP r/m32, r32" (01 add, 29 sub, 21 and,
- * 09 or, 31 xor, 39 cmp, 85 test) with ecx, or for a constant B its
- * immediate form (81 /@ext id; test: F7 /0 id), which sets the same flags
- * and leaves ecx (and what the register cache knows of it) alone.
- */
 /* @reg OP= @k: the immediate form of op_b()'s @op */
 static void op_k(struct emit *e, int reg, u8 op, u8 ext, u32 k)
 {
@@ -386,6 +380,12 @@ static void op_k(struct emit *e, int reg, u8 op, u8 ext, u32 k)
 	b4(e, k);
 }
 
+/*
+ * eax OP= the B port: @op is x86's "OP r/m32, r32" (01 add, 29 sub, 21 and,
+ * 09 or, 31 xor, 39 cmp, 85 test) with ecx, or for a constant B its
+ * immediate form (81 /@ext id; test: F7 /0 id), which sets the same flags
+ * and leaves ecx (and what the register cache knows of it) alone.
+ */
 static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 ext)
 {
 	u32 k;
@@ -401,8 +401,8 @@ static void op_b(struct emit *e, const struct bn_dinsn *d, bool raw, u8 op, u8 e
 /* The register that holds operand @o already, or -1 */
 static int cached(const struct emit *e, struct opnd o)
 {
-	for (int r = RAX; r <= RDX; r++)
-		if (!o.konst && rc_has(&e->rc[r], o.base, o.disp))
+	for (int r = RAX; !o.konst && r <= RDX; r++)
+		if (rc_has(&e->rc[r], o.base, o.disp))
 			return r;
 	return -1;
 }
