@@ -412,26 +412,32 @@ static void load_a(struct emit *e, const struct bn_dinsn *d, int reg)
 	load(e, reg, opnd_e(e, d->ak, d->a));
 }
 
-/* WD(): the destination and its second word (bank B copy), sinks skipped. */
-static void write_d(struct emit *e, const struct bn_dinsn *d, int reg)
+/* store(), or with @reg < 0 store_k() of @k */
+static void store_rk(struct emit *e, int base, u32 disp, int reg, u32 k)
 {
-	if (d->dk == BN_K_LM)
-		store(e, RSI, 4 * (u32)d->d, reg);
-	else if (d->d != BN_RF_SINK)
-		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, reg);
-	if (d->d2 != BN_RF_SINK)
-		store(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, reg);
+	if (reg < 0)
+		store_k(e, base, disp, k);
+	else
+		store(e, base, disp, reg);
 }
 
-/* WD() of the constant @k, with no register: one mov each */
-static void write_dk(struct emit *e, const struct bn_dinsn *d, u32 k)
+/*
+ * WD(): the destination and its second word (bank B copy), sinks skipped,
+ * from @reg, or with @reg < 0 the constant @k (one mov each, no register).
+ */
+static void write_dk(struct emit *e, const struct bn_dinsn *d, int reg, u32 k)
 {
 	if (d->dk == BN_K_LM)
-		store_k(e, RSI, 4 * (u32)d->d, k);
+		store_rk(e, RSI, 4 * (u32)d->d, reg, k);
 	else if (d->d != BN_RF_SINK)
-		store_k(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, k);
+		store_rk(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d, reg, k);
 	if (d->d2 != BN_RF_SINK)
-		store_k(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, k);
+		store_rk(e, RDI, offsetof(struct bn_thr, r) + 4 * (u32)d->d2, reg, k);
+}
+
+static void write_d(struct emit *e, const struct bn_dinsn *d, int reg)
+{
+	write_dk(e, d, reg, 0);
 }
 
 /* The CSR reads bn_csr_read_fast() answers without the clock. */
@@ -629,7 +635,7 @@ static void emit_simple(struct emit *e, const struct bn_dinsn *d)
 	case BN_OP_nop:
 		return;
 	case BN_OP_immed:		/* no flags, no register: the constant goes to memory */
-		write_dk(e, d, d->imm);
+		write_dk(e, d, -1, d->imm);
 		return;
 	case BN_OP_immed_hi:		/* (DOLD & 0xffff) | IMM */
 		load_a(e, d, RAX);
@@ -1294,7 +1300,7 @@ static void emit_branch(struct emit *e, const struct bn_dinsn *d, u32 i, u32 cyc
 		return;
 	}
 	if (d->op == BN_OP_call)	/* WD(IMM): the return address */
-		write_dk(e, d, d->imm);
+		write_dk(e, d, -1, d->imm);
 	if (cond == BN_COND_AL && !flags) {
 		emit_slots_exit(e, d, d->target, cycles + d->tcost);
 		return;
