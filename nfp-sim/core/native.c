@@ -60,7 +60,7 @@ enum { RAX = 0, RCX = 1, RDX = 2, RSI = 6, RDI = 7 };
 
 #define BN_NATIVE_MAX	255	/* instructions per block (bn_dinsn.nn) */
 
-/* A jmp rel32 at @at to the block at index @to: its chained entry, or its body (@body). */
+/* A jmp rel32 at @at to the block at index @to: its chained entry, or its body (@body: nat). */
 struct fix {
 	size_t at;
 	u32 to;
@@ -111,8 +111,7 @@ struct emit {
 	struct edge *edge;	/* pass 1: the exits into other blocks, by block */
 	u32 nedge, capedge;
 	bool zroom;		/* the exit being emitted follows a read */
-	size_t *chain;		/* chained entry of each block */
-	size_t *body;		/* its body, after the chained entry's checks */
+	size_t *chain;		/* chained entry of each block (its body: bn_dinsn.nat) */
 	u16 *nf;		/* by block: budget its chained entry checks (bn_dinsn.nf) */
 	u8 *nr;			/* and lm room (bn_dinsn.nlmn) */
 	u64 *tab;		/* bn_prog.nat_tab, filled once the code is in place */
@@ -344,10 +343,15 @@ static int shc_ext(u8 shc)
  * ecx = the B port, through the shifter (bn_shift(), bn_shift_sh(): equal
  * for shift amounts 0..31; kinds other than LSL..ROR pass B through).
  */
+static bool shifts_b(const struct bn_dinsn *d, bool raw)
+{
+	return !raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt;
+}
+
 static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 {
 	load(e, RCX, opnd_e(e, d->bk, d->b));
-	if (!raw && d->shc >= BN_SHC_LSL && d->shc <= BN_SHC_ROR && d->shamt) {
+	if (shifts_b(d, raw)) {
 		shift_imm(e, shc_ext(d->shc), RCX, d->shamt, false);
 		e->rc[RCX].n = 0;
 	}
@@ -357,19 +361,10 @@ static void load_b(struct emit *e, const struct bn_dinsn *d, bool raw)
 static bool konst_b(const struct emit *e, const struct bn_dinsn *d, bool raw, u32 *k)
 {
 	struct opnd o = opnd_e(e, d->bk, d->b);
-	u32 n = d->shamt;
 
 	if (!o.konst)
 		return false;
-	*k = o.k;
-	if (raw || d->shc < BN_SHC_LSL || d->shc > BN_SHC_ROR || !n)
-		return true;
-	switch (d->shc) {
-	case BN_SHC_LSL: *k <<= n; break;
-	case BN_SHC_LSR: *k >>= n; break;
-	case BN_SHC_ASR: *k = (u32)((s32)*k >> n); break;
-	default:	 *k = *k >> n | *k << (32 - n); break;	/* ROR */
-	}
+	*k = shifts_b(d, raw) ? bn_shift(o.k, d->shc, d->shamt) : o.k;
 	return true;
 }
 
@@ -797,7 +792,7 @@ static void emit_ret(struct emit *e, u32 idx)
 	b1(e, 0xc3);
 }
 
-/* add r8, @cycles: cycles not yet in f->now (7 bytes) */
+/* add r8, @cycles: cycles not yet in f->now (nothing for 0) */
 static void add_r8(struct emit *e, u32 cycles)
 {
 	if (!cycles)
@@ -948,6 +943,19 @@ static size_t emit_jcc32(struct emit *e, u8 op)
 	return e->n - 4;
 }
 
+/* jcc rel8 (@op: 7x, EB) over what follows, to be patched (patch8()): its offset */
+static size_t emit_jcc8(struct emit *e, u8 op)
+{
+	op2(e, op, 0);
+	return e->n - 1;
+}
+
+static void patch8(struct emit *e, size_t at)
+{
+	if (!e->oom)
+		e->b[at] = (u8)(e->n - (at + 1));
+}
+
 /* jnz rel32 on eax, to be patched: its offset */
 static size_t emit_jnz(struct emit *e)
 {
@@ -972,11 +980,14 @@ static void patch(struct emit *e, size_t at)
  */
 static void emit_stop(struct emit *e, u32 k, u32 resume, u32 cost, u32 n)
 {
+	size_t at;
+
 	sub_r9(e, n);
 	op3(e, 0x83, 0xf8, BN_STEP_SLEEP);	/* cmp eax, SLEEP */
-	op2(e, 0x75, cost ? 18 : 11);		/* jne over the sleep exit: add_r8, mov rax, ret */
+	at = emit_jcc8(e, 0x75);		/* jne over the sleep exit */
 	add_r8(e, cost);
 	emit_ret_st(e, resume, BN_STEP_SLEEP);
+	patch8(e, at);
 	op2(e, 0x48, 0xc1);			/* shl rax, 32: the status */
 	op2(e, rr(4, RAX), 32);
 	op2(e, 0x48, 0x0d);			/* or rax, k */
@@ -1133,15 +1144,13 @@ static void emit_array_lookup(struct emit *e, const struct bn_map *m, size_t slo
 	op3(e, 0x8b, 0x04, 0x06);		/* mov eax, [rsi + rax]: the key */
 	b1(e, 0x3d);				/* cmp eax, max_entries */
 	b4(e, m->max_entries);
-	op2(e, 0x73, 0);			/* jae: no element */
-	none = e->n - 1;
+	none = emit_jcc8(e, 0x73);		/* jae: no element */
 	op2(e, 0x69, rr(RAX, RAX));		/* imul eax, eax, elem_size */
 	b4(e, m->elem_size);
 	b1(e, 0x05);				/* add eax, base: bn_map_value_addr() */
 	b4(e, base);
 	op2(e, 0xeb, 2);			/* jmp over the xor */
-	if (!e->oom)
-		e->b[none] = (u8)(e->n - (none + 1));
+	patch8(e, none);
 	op2(e, 0x31, rr(RAX, RAX));		/* xor eax, eax */
 	b1(e, 0x89);				/* R0 = eax, both banks; high words 0 */
 	mem(e, RAX, RDI, r0);
@@ -1369,7 +1378,6 @@ static void emit_head(struct emit *e, u32 i)
 		return;
 	e->chain[i] = e->n;
 	emit_chain_entry(e, i, e->nf[i], e->nr[i]);
-	e->body[i] = e->n;
 	e->p->code[i].nat = e->n;
 }
 
@@ -1524,12 +1532,10 @@ int bn_native_build(struct bn_prog *p)
 	s32 h = bn_exec_handler(BN_X_NATIVE);
 
 	e.chain = calloc(p->ncode, sizeof(*e.chain));
-	e.body = calloc(p->ncode, sizeof(*e.body));
 	e.nf = calloc(p->ncode, sizeof(*e.nf));
 	e.nr = calloc(p->ncode, sizeof(*e.nr));
 	e.tab = calloc(p->ncode, sizeof(*e.tab));
-	if (!ent || !nn || !e.chain || !e.body || !e.nf || !e.nr || !e.tab ||
-	    emit_all(&e, p, ent))
+	if (!ent || !nn || !e.chain || !e.nf || !e.nr || !e.tab || emit_all(&e, p, ent))
 		goto nomem;
 	for (i = 0; i < p->ncode; i++)
 		nn[i] = p->code[i].nn;
@@ -1540,7 +1546,7 @@ int bn_native_build(struct bn_prog *p)
 		goto nomem;
 	for (i = 0; i < e.nfix; i++) {
 		const struct fix *x = &e.fix[i];
-		s32 rel = (s32)((x->body ? e.body : e.chain)[x->to] - (x->at + 4));
+		s32 rel = (s32)((x->body ? p->code[x->to].nat : e.chain[x->to]) - (x->at + 4));
 
 		memcpy(e.b + x->at, &rel, 4);
 	}
@@ -1551,7 +1557,6 @@ int bn_native_build(struct bn_prog *p)
 	free(ent);
 	free(e.fix);
 	free(e.edge);
-	free(e.body);
 	free(e.nf);
 	free(e.nr);
 	if (!e.n) {
@@ -1588,7 +1593,6 @@ nomem:
 	free(e.chain);
 	free(e.fix);
 	free(e.edge);
-	free(e.body);
 	free(e.nf);
 	free(e.nr);
 interpret:
