@@ -47,7 +47,6 @@ void bn_retire_due(struct bn_thr *t, u64 now)
  */
 static inline void cmd_copy(void *dst, const void *src, u32 n)
 {
-	typedef u64 v2 __attribute__((vector_size(16), aligned(1), may_alias));
 	u8 *d = dst;
 	const u8 *s = src;
 	u64 v;
@@ -55,10 +54,10 @@ static inline void cmd_copy(void *dst, const void *src, u32 n)
 
 	if (n >= 16) {
 		for (i = 0; i + 16 < n; i += 16) {
-			*(v2 *)(d + i) = *(const v2 *)(s + i);
+			*(bn_v16 *)(d + i) = *(const bn_v16 *)(s + i);
 			asm("" : "+r"(i));
 		}
-		*(v2 *)(d + n - 16) = *(const v2 *)(s + n - 16);
+		*(bn_v16 *)(d + n - 16) = *(const bn_v16 *)(s + n - 16);
 	} else if (n >= 8) {
 		memcpy(&v, s, 8);
 		memcpy(d, &v, 8);

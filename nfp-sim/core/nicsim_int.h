@@ -22,6 +22,9 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
 
+/* 16 bytes moved with one SSE load or store, at any alignment (cmd.c, pkt.c) */
+typedef u64 bn_v16 __attribute__((vector_size(16), aligned(1), may_alias));
+
 /* ---- limits and model constants ---------------------------------------- */
 #define BN_WATCHDOG_INSNS	1000000	/* per packet */
 #define BN_MAX_INFLIGHT		16	/* memory commands per thread before it stalls */

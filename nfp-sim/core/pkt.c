@@ -114,8 +114,7 @@ _Static_assert(BN_NUM_GPR * sizeof(u32) % 64 == 0 && BN_XDP_HEADROOM % 64 == 0,
 
 static inline void zero_blocks(void *p, size_t n)
 {
-	typedef u64 v2 __attribute__((vector_size(16), aligned(1), may_alias));
-	v2 *v = p, z = { 0, 0 };
+	bn_v16 *v = p, z = { 0, 0 };
 	size_t i;
 
 	for (i = 0; i < n / 16; i += 4) {
