@@ -76,6 +76,9 @@ static void test_targets(void)
 	}
 }
 
+/* CTM well past the frames of the threads that run packets: the lengths' tests use it */
+#define CTM_SCRATCH	(BN_ADDR_CTM + (200 << 10))
+
 /*
  * Reads of every length a command moves into the 32 xfer-in words: the
  * bytes land in order, the rest of the last word reads as zero (the copy
@@ -83,7 +86,7 @@ static void test_targets(void)
  */
 static void test_read_lengths(void)
 {
-	const u32 addr = BN_ADDR_CTM + (200 << 10);
+	const u32 addr = CTM_SCRATCH;
 	u8 pat[4 * BN_NUM_XFER], got[4 * BN_NUM_XFER];
 	u32 len, i, bad = 0;
 	struct tprog p;
@@ -113,7 +116,7 @@ static void test_read_lengths(void)
 /* Writes of every length from the xfer-out words: those bytes, none after them. */
 static void test_write_lengths(void)
 {
-	const u32 addr = BN_ADDR_CTM + (200 << 10);
+	const u32 addr = CTM_SCRATCH;
 	u8 want[4 * BN_NUM_XFER + 4], got[4 * BN_NUM_XFER + 4];
 	u32 len, i, bad = 0;
 	struct tprog p;

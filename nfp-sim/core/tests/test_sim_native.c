@@ -461,16 +461,35 @@ static void test_regcache(struct bn_sim *nat, struct bn_sim *interp)
  * 120: for some, the watchdog budget runs out inside a block, which must
  * then fall back and fault where the interpreter does.
  */
+/*
+ * @p (@what) on host code and on the interpreter: translated, and both
+ * fault at the watchdog after the same instructions and cycles; else one
+ * more in @bad (the first three printed).
+ */
+static void same_watchdog(struct bn_sim *nat, struct bn_sim *interp, const struct tprog *p,
+			  const char *what, u32 *bad)
+{
+	static u8 out[4096];
+	struct bn_sim_result a, b;
+	bool tn, ti;
+
+	a = run(nat, p, out, &tn);
+	b = run(interp, p, out, &ti);
+	if (tn && a.fault && !strcmp(a.fault_msg, b.fault_msg) && a.insns == b.insns &&
+	    a.cycles == b.cycles)
+		return;
+	if ((*bad)++ < 3)
+		printf("  %s: native '%s' %llu insns, interpreted '%s' %llu\n", what, a.fault_msg,
+		       (unsigned long long)a.insns, b.fault_msg, (unsigned long long)b.insns);
+}
+
 static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 {
 	static struct tprog p;
-	static u8 out[4096];
 	u32 len, k, bad = 0;
-	bool tn, ti;
+	char what[32];
 
 	for (len = 2; len <= 120; len++) {
-		struct bn_sim_result a, b;
-
 		tp_init(&p, BN_PROG_XDP);
 		for (k = 0; k + 1 < len; k++)
 			E(&p, a_alu(BN_OP_add, RR(1), AR(1), IM(1)));
@@ -478,15 +497,8 @@ static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 		E(&p, a_alu(BN_OP_add, RR(2), AR(2), IM(1)));
 		E(&p, a_alu(BN_OP_add, RR(3), AR(3), IM(3)));
 		E(&p, a_done(AR(1)));
-		a = run(nat, &p, out, &tn);
-		b = run(interp, &p, out, &ti);
-		if (!tn || !a.fault || strcmp(a.fault_msg, b.fault_msg) || a.insns != b.insns ||
-		    a.cycles != b.cycles) {
-			if (bad++ < 3)
-				printf("  loop of %u: native '%s' %llu insns, interpreted '%s' %llu\n",
-				       len, a.fault_msg, (unsigned long long)a.insns, b.fault_msg,
-				       (unsigned long long)b.insns);
-		}
+		snprintf(what, sizeof(what), "loop of %u", len);
+		same_watchdog(nat, interp, &p, what, &bad);
 	}
 	CHECK(!bad, "watchdog in loops of translated blocks: %u of 119 differ", bad);
 }
@@ -502,14 +514,11 @@ static void test_watchdog(struct bn_sim *nat, struct bn_sim *interp)
 static void test_watchdog_chain(struct bn_sim *nat, struct bn_sim *interp)
 {
 	static struct tprog p;
-	static u8 out[4096];
 	u32 m, len, j, k, bad = 0, n = 0;
-	bool tn, ti;
+	char what[32];
 
 	for (m = 1; m <= 8; m++) {
 		for (len = 1; len <= 6; len++) {
-			struct bn_sim_result a, b;
-
 			tp_init(&p, BN_PROG_XDP);
 			for (j = 0; j < m; j++) {
 				for (k = 0; k < len; k++)
@@ -521,17 +530,9 @@ static void test_watchdog_chain(struct bn_sim *nat, struct bn_sim *interp)
 			}
 			E_br(&p, a_br(BN_COND_AL, 0, 0));
 			E(&p, a_done(AR(1)));
-			a = run(nat, &p, out, &tn);
-			b = run(interp, &p, out, &ti);
+			snprintf(what, sizeof(what), "chain of %u x %u", m, len);
+			same_watchdog(nat, interp, &p, what, &bad);
 			n++;
-			if (!tn || !a.fault || strcmp(a.fault_msg, b.fault_msg) ||
-			    a.insns != b.insns || a.cycles != b.cycles) {
-				if (bad++ < 3)
-					printf("  chain of %u x %u: native '%s' %llu insns, "
-					       "interpreted '%s' %llu\n", m, len, a.fault_msg,
-					       (unsigned long long)a.insns, b.fault_msg,
-					       (unsigned long long)b.insns);
-			}
 		}
 	}
 	CHECK(!bad, "watchdog in loops of chained blocks: %u of %u differ", bad, n);
@@ -668,15 +669,15 @@ static void too_long(int sig)
 
 int main(void)
 {
+	static u8 out_n[4096], out_i[4096];
+	static struct tprog p;
 	struct bn_sim *nat, *interp;
+	u32 i, bad = 0, translated = 0, faults = 0;
 
 	signal(SIGALRM, too_long);
 	alarm(TOO_LONG_S);
 	nat = new_nic(false);
 	interp = new_nic(true);
-	static u8 out_n[4096], out_i[4096];
-	static struct tprog p;
-	u32 i, bad = 0, translated = 0, faults = 0;
 
 	for (i = 0; i < NPROGS; i++) {
 		struct bn_sim_result a, b;
